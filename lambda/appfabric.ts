@@ -1,0 +1,309 @@
+import { Readable } from 'stream';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { getRetryAfterHint, isServerError, isThrottlingError, isTransientError, StandardRetryStrategy } from '@smithy/core/retry';
+import { Hash } from '@smithy/hash-node';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { HttpRequest, HttpResponse } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentityProvider, RetryErrorType } from '@smithy/types';
+
+// A typed binding of the AppFabric REST-JSON API (version 2023-05-19) for the operations the
+// handler uses. Everything that builds a URL, signs a request or reads an AppFabric error lives
+// here, so that moving to the generated @aws-sdk/client-appfabric is a change to this file only.
+
+export type IngestionState = 'enabled' | 'disabled';
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface Ingestion {
+  readonly arn: string;
+  readonly appBundleArn: string;
+  readonly app: string;
+  readonly tenantId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly state: IngestionState;
+  readonly ingestionType: string;
+}
+
+export interface CreateIngestionInput {
+  readonly appBundleIdentifier: string;
+  readonly app: string;
+  readonly tenantId: string;
+  readonly ingestionType: string;
+  readonly clientToken?: string;
+  readonly tags?: Tag[];
+}
+
+export interface IngestionIdentifiers {
+  readonly appBundleIdentifier: string;
+  readonly ingestionIdentifier: string;
+}
+
+export interface TagResourceInput {
+  readonly resourceArn: string;
+  readonly tags: Tag[];
+}
+
+export interface UntagResourceInput {
+  readonly resourceArn: string;
+  readonly tagKeys: string[];
+}
+
+export interface AppFabricClientOptions {
+  /** The region to call, usually the Lambda's own (`AWS_REGION`). */
+  readonly region: string;
+  /** @default - `AWS_ENDPOINT_URL_APPFABRIC`, else `AWS_ENDPOINT_URL`, else AppFabric's regional endpoint */
+  readonly endpoint?: string;
+  /** @default - credentials from the environment, as Lambda provides them */
+  readonly credentials?: AwsCredentialIdentityProvider;
+  /** @default 5 */
+  readonly maxAttempts?: number;
+  /** Time allowed for one HTTP request, in milliseconds. @default 10000 */
+  readonly requestTimeoutMs?: number;
+  /** Called after every HTTP attempt, for logging. */
+  readonly onAttempt?: (attempt: AttemptRecord) => void;
+}
+
+export interface AttemptRecord {
+  readonly operation: string;
+  readonly attempt: number;
+  readonly statusCode?: number;
+  readonly errorType?: string;
+  readonly durationMs: number;
+}
+
+/**
+ * An error answered by AppFabric, or a failure to reach it, shaped like the SDK's service
+ * exceptions so that the SDK's own retry classification applies.
+ */
+export class AppFabricError extends Error {
+  public readonly $metadata: { httpStatusCode?: number; requestId?: string };
+  public readonly $fault: 'client' | 'server';
+  public readonly $response?: HttpResponse;
+  /** The AppFabric operation that failed, set once the request was attempted. */
+  public operation?: OperationName;
+  public declare readonly cause?: Error;
+
+  constructor(name: string, message: string, statusCode?: number, response?: HttpResponse) {
+    super(message);
+    this.name = name;
+    this.$metadata = { httpStatusCode: statusCode, requestId: response?.headers['x-amzn-requestid'] };
+    this.$fault = statusCode !== undefined && statusCode < 500 ? 'client' : 'server';
+    this.$response = response;
+  }
+}
+
+interface Route {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** Path with `{label}` placeholders, filled from input members of the same name. */
+  readonly path: string;
+  readonly successCode: number;
+  /** Input members sent in the query string instead of the body. */
+  readonly query?: readonly string[];
+}
+
+/** Routes as the official API model (appfabric-2023-05-19) defines them. */
+export const ROUTES = {
+  CreateIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions', successCode: 201 },
+  GetIngestion: { method: 'GET', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}', successCode: 200 },
+  StartIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/start', successCode: 200 },
+  StopIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/stop', successCode: 200 },
+  DeleteIngestion: { method: 'DELETE', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}', successCode: 204 },
+  TagResource: { method: 'POST', path: '/tags/{resourceArn}', successCode: 200 },
+  UntagResource: { method: 'DELETE', path: '/tags/{resourceArn}', successCode: 200, query: ['tagKeys'] },
+  ListTagsForResource: { method: 'GET', path: '/tags/{resourceArn}', successCode: 200 },
+} as const satisfies Record<string, Route>;
+
+export type OperationName = keyof typeof ROUTES;
+
+export class AppFabricClient {
+  private readonly endpoint: URL;
+  private readonly signer: SignatureV4;
+  private readonly http: NodeHttpHandler;
+  private readonly retryStrategy: StandardRetryStrategy;
+  private readonly onAttempt?: (attempt: AttemptRecord) => void;
+
+  constructor(options: AppFabricClientOptions) {
+    this.endpoint = new URL(options.endpoint
+      ?? process.env.AWS_ENDPOINT_URL_APPFABRIC
+      ?? process.env.AWS_ENDPOINT_URL
+      ?? `https://appfabric.${options.region}.amazonaws.com`);
+    this.signer = new SignatureV4({
+      service: 'appfabric',
+      region: options.region,
+      credentials: options.credentials ?? fromEnv(),
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    this.http = new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000 });
+    this.retryStrategy = new StandardRetryStrategy({ maxAttempts: options.maxAttempts ?? 5 });
+    this.onAttempt = options.onAttempt;
+  }
+
+  public async createIngestion(input: CreateIngestionInput): Promise<{ ingestion: Ingestion }> {
+    return this.send('CreateIngestion', input);
+  }
+
+  public async getIngestion(input: IngestionIdentifiers): Promise<{ ingestion: Ingestion }> {
+    return this.send('GetIngestion', input);
+  }
+
+  public async startIngestion(input: IngestionIdentifiers): Promise<void> {
+    await this.send('StartIngestion', input);
+  }
+
+  public async stopIngestion(input: IngestionIdentifiers): Promise<void> {
+    await this.send('StopIngestion', input);
+  }
+
+  public async deleteIngestion(input: IngestionIdentifiers): Promise<void> {
+    await this.send('DeleteIngestion', input);
+  }
+
+  public async tagResource(input: TagResourceInput): Promise<void> {
+    await this.send('TagResource', input);
+  }
+
+  public async untagResource(input: UntagResourceInput): Promise<void> {
+    await this.send('UntagResource', input);
+  }
+
+  public async listTagsForResource(input: { resourceArn: string }): Promise<{ tags: Tag[] }> {
+    const output = await this.send<{ tags?: Tag[] }>('ListTagsForResource', input);
+    return { tags: output.tags ?? [] };
+  }
+
+  public destroy(): void {
+    this.http.destroy();
+  }
+
+  private async send<T>(operation: OperationName, input: object): Promise<T> {
+    const route: Route = ROUTES[operation];
+    let token = await this.retryStrategy.acquireInitialRetryToken(operation);
+
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      try {
+        const request = await this.signer.sign(this.buildRequest(route, input));
+        const { response } = await this.http.handle(request as HttpRequest);
+        const body = await readBody(response.body);
+        if (response.statusCode !== route.successCode) {
+          throw errorFromResponse(response, body);
+        }
+        this.onAttempt?.({ operation, attempt, statusCode: response.statusCode, durationMs: Date.now() - started });
+        this.retryStrategy.recordSuccess(token);
+        return (body ? JSON.parse(body) : {}) as T;
+      } catch (caught) {
+        const error = asAppFabricError(caught);
+        error.operation = operation;
+        this.onAttempt?.({
+          operation, attempt, statusCode: error.$metadata.httpStatusCode, errorType: error.name, durationMs: Date.now() - started,
+        });
+        const errorType = retryErrorType(error);
+        if (errorType === 'CLIENT_ERROR') {
+          throw error;
+        }
+        try {
+          token = await this.retryStrategy.refreshRetryTokenForRetry(token, {
+            errorType,
+            error,
+            retryAfterHint: error.$response ? getRetryAfterHint(error.$response) : undefined,
+          });
+        } catch {
+          throw error;
+        }
+      }
+    }
+  }
+
+  private buildRequest(route: Route, input: object): HttpRequest {
+    const members: Record<string, unknown> = { ...input };
+    const path = route.path.replace(/\{(\w+)\}/g, (_match, label: string) => {
+      const value = members[label];
+      delete members[label];
+      if (typeof value !== 'string' || value.length === 0) {
+        throw new AppFabricError('ValidationException', `${label} is required in the request path`);
+      }
+      return encodeURIComponent(value);
+    });
+
+    const query: Record<string, string[]> = {};
+    for (const name of route.query ?? []) {
+      query[name] = members[name] as string[];
+      delete members[name];
+    }
+
+    const hasBody = route.method === 'POST';
+    const body = hasBody ? JSON.stringify(members) : undefined;
+    const basePath = this.endpoint.pathname.replace(/\/$/, '');
+    return new HttpRequest({
+      protocol: this.endpoint.protocol,
+      hostname: this.endpoint.hostname,
+      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
+      method: route.method,
+      path: `${basePath}${path}`,
+      query,
+      headers: {
+        host: this.endpoint.host,
+        ...(hasBody ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body!)) } : {}),
+      },
+      body,
+    });
+  }
+}
+
+/**
+ * Retries follow the SDK's classification: throttling, 5xx and connection failures are retried;
+ * every other 4xx is final.
+ */
+function retryErrorType(error: AppFabricError): RetryErrorType {
+  if (isThrottlingError(error)) {
+    return 'THROTTLING';
+  }
+  if (isTransientError(error)) {
+    return 'TRANSIENT';
+  }
+  if (isServerError(error)) {
+    return 'SERVER_ERROR';
+  }
+  return 'CLIENT_ERROR';
+}
+
+function errorFromResponse(response: HttpResponse, body: string): AppFabricError {
+  // The header can carry a namespace suffix ("Type:http://..."); the body may name it too.
+  let parsed: { message?: string; Message?: string; __type?: string } = {};
+  try {
+    parsed = body ? JSON.parse(body) : {};
+  } catch {
+    parsed = { message: body.slice(0, 500) };
+  }
+  const rawType = response.headers['x-amzn-errortype'] ?? parsed.__type ?? `HttpError${response.statusCode}`;
+  const name = rawType.split(':')[0].split('#').pop()!;
+  const message = parsed.message ?? parsed.Message ?? `AppFabric answered HTTP ${response.statusCode}`;
+  return new AppFabricError(name, message, response.statusCode, response);
+}
+
+function asAppFabricError(caught: unknown): AppFabricError {
+  if (caught instanceof AppFabricError) {
+    return caught;
+  }
+  const error = caught instanceof Error ? caught : new Error(String(caught));
+  // Connection failures keep their Node.js code (ECONNRESET, ...) so that they classify as transient.
+  const wrapped = new AppFabricError(error.name === 'Error' ? 'NetworkingError' : error.name, error.message);
+  Object.assign(wrapped, { code: (error as NodeJS.ErrnoException).code });
+  return wrapped;
+}
+
+async function readBody(body: unknown): Promise<string> {
+  if (!(body instanceof Readable)) {
+    return '';
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,51 @@
+import type { Tag } from './appfabric';
+
+export type TagMap = Record<string, string>;
+
+export interface TagChanges {
+  /** Tags to add or whose value changed. */
+  readonly toSet: Tag[];
+  /** Keys to remove. */
+  readonly toRemove: string[];
+}
+
+/**
+ * Reads the `Tags` property of a custom resource into a map, without AWS-reserved `aws:` keys.
+ *
+ * CloudFormation passes the map the construct rendered; values arrive as strings, but a
+ * hand-edited template can hold numbers or booleans, which AppFabric would receive as text anyway.
+ */
+export function normaliseTags(raw: unknown): TagMap {
+  if (raw === undefined || raw === null || raw === '') {
+    return {};
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new Error(`Tags must be a map of tag keys to values, got ${JSON.stringify(raw).slice(0, 200)}`);
+  }
+  const tags: TagMap = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith('aws:')) {
+      continue;
+    }
+    if (value !== null && typeof value === 'object') {
+      throw new Error(`Tags: the value of tag ${JSON.stringify(key)} must be a string, got ${JSON.stringify(value).slice(0, 200)}`);
+    }
+    tags[key] = value === null || value === undefined ? '' : String(value);
+  }
+  return tags;
+}
+
+export function toTagList(tags: TagMap): Tag[] {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * The calls that turn the old tags into the new ones: set what is new or changed, remove what is gone.
+ */
+export function diffTags(oldTags: TagMap, newTags: TagMap): TagChanges {
+  const toSet = Object.entries(newTags)
+    .filter(([key, value]) => oldTags[key] !== value)
+    .map(([key, value]) => ({ key, value }));
+  const toRemove = Object.keys(oldTags).filter((key) => !(key in newTags));
+  return { toSet, toRemove };
+}

@@ -1,0 +1,2 @@
+export * from './ingestion';
+export * from './ingestion-app';

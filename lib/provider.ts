@@ -1,0 +1,85 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** Where the build writes the bundled handler; the npm package ships this folder. */
+const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'lambda-bundle');
+
+/** The construct id of the per-stack handler, chosen so that it cannot clash with a user's ids. */
+const PROVIDER_ID = 'AppFabricIngestionProvider3b8c5e1f';
+
+/** The AppFabric actions the handler needs, and no others. */
+const APPFABRIC_ACTIONS = [
+  'appfabric:CreateIngestion',
+  'appfabric:GetIngestion',
+  'appfabric:StartIngestion',
+  'appfabric:StopIngestion',
+  'appfabric:DeleteIngestion',
+  'appfabric:TagResource',
+  'appfabric:UntagResource',
+  'appfabric:ListTagsForResource',
+];
+
+/**
+ * The Lambda function that serves every AppFabric custom resource of one stack.
+ *
+ * One per stack, created on first use, so that a stack with fifty ingestions still has one
+ * function, one role and one code asset.
+ */
+export class IngestionProvider extends Construct {
+  /**
+   * How long CloudFormation waits for the handler's answer before it fails the resource.
+   */
+  public static readonly SERVICE_TIMEOUT = Duration.minutes(5);
+
+  /**
+   * Returns the stack's provider, creating it on first use.
+   */
+  public static getOrCreate(scope: Construct): IngestionProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID);
+    return existing instanceof IngestionProvider ? existing : new IngestionProvider(stack, PROVIDER_ID);
+  }
+
+  /** The ARN CloudFormation invokes for each custom resource event. */
+  public readonly serviceToken: string;
+
+  /** The handler function. */
+  public readonly function: lambda.IFunction;
+
+  private constructor(scope: Stack, id: string) {
+    super(scope, id);
+
+    if (!fs.existsSync(path.join(HANDLER_BUNDLE_DIR, 'index.js'))) {
+      throw new Error(`the AppFabric ingestion handler bundle is missing from ${HANDLER_BUNDLE_DIR}: `
+        + 'in a clone of this library run `npm run bundle` (an installed package ships it)');
+    }
+
+    const handler = new lambda.Function(this, 'Handler', {
+      description: 'Creates, tags and deletes AWS AppFabric ingestions for CloudFormation',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      code: lambda.Code.fromAsset(HANDLER_BUNDLE_DIR),
+      handler: 'index.handler',
+      memorySize: 256,
+      timeout: Duration.minutes(3),
+      initialPolicy: [
+        new iam.PolicyStatement({
+          actions: APPFABRIC_ACTIONS,
+          // Ingestion ARNs sit below their bundle's ARN, so this covers the stack's bundles and their ingestions only.
+          resources: [scope.formatArn({
+            service: 'appfabric',
+            resource: 'appbundle',
+            resourceName: '*',
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          })],
+        }),
+      ],
+    });
+
+    this.function = handler;
+    this.serviceToken = handler.functionArn;
+  }
+}
