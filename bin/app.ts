@@ -1,43 +1,16 @@
 #!/usr/bin/env node
-import { App, CfnOutput, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { Ingestion, IngestionApp } from '../lib';
-
-export interface AuditLogStackProps extends StackProps {
-  /** The ARN of the account's AppFabric app bundle (one per account and region). */
-  readonly appBundleArn: string;
-}
-
-/**
- * Collects the audit logs of an Okta organisation and a Microsoft 365 tenant.
- */
-export class AuditLogStack extends Stack {
-  constructor(scope: Construct, id: string, props: AuditLogStackProps) {
-    super(scope, id, props);
-
-    const okta = new Ingestion(this, 'OktaAuditLogs', {
-      appBundle: props.appBundleArn,
-      app: IngestionApp.OKTA,
-      tenantId: 'acme.okta.com',
-    });
-    Tags.of(okta).add('source', 'okta');
-
-    const m365 = new Ingestion(this, 'M365AuditLogs', {
-      appBundle: props.appBundleArn,
-      app: IngestionApp.M365,
-      tenantId: 'acme.onmicrosoft.com',
-      tags: { source: 'm365' },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    Tags.of(this).add('team', 'secops');
-    new CfnOutput(this, 'OktaIngestionArn', { value: okta.ingestionArn });
-    new CfnOutput(this, 'M365IngestionArn', { value: m365.ingestionArn });
-  }
-}
+import { App } from 'aws-cdk-lib';
+import { AuditLogStack } from './audit-log-stack';
 
 const app = new App();
+
+// AppFabric allows one app bundle per account and region: pass yours with -c appBundleArn=...
+const appBundleArn: string = app.node.getContext('appBundleArn');
+
+// An ingestion lives in its bundle's account and region, so the stack deploys there.
+const [, , , region, account] = appBundleArn.split(':');
+
 new AuditLogStack(app, 'AppFabricAuditLogs', {
-  appBundleArn: app.node.getContext('appBundleArn'),
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' },
+  appBundleArn,
+  env: { account, region },
 });

@@ -131,7 +131,7 @@ export class Ingestion extends IngestionBase implements ITaggable {
     }
 
     // arn:<partition>:appfabric:<region>:<account>:appbundle/<bundleId>/ingestion/<ingestionId>
-    const slashParts = Fn.split('/', arn, 4);
+    const slashParts = Fn.split('/', arn);
     class Import extends IngestionBase {
       public readonly ingestionArn = arn;
       public readonly ingestionId = Fn.select(3, slashParts);

@@ -28,7 +28,7 @@ export function checkLength(field: string, value: string, min: number, max: numb
   if (Token.isUnresolved(value) || (value.length >= min && value.length <= max)) {
     return undefined;
   }
-  return `${field} must be ${min} to ${max} characters long, got ${value.length}: ${showValue(value)}`;
+  return `${field} must be ${min} to ${max} characters long, got ${value.length} characters: ${showValue(value)}`;
 }
 
 /**
