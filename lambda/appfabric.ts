@@ -23,8 +23,8 @@ export interface Ingestion {
   readonly appBundleArn: string;
   readonly app: string;
   readonly tenantId: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
   readonly state: IngestionState;
   readonly ingestionType: string;
 }
@@ -290,10 +290,12 @@ function asAppFabricError(caught: unknown): AppFabricError {
   if (caught instanceof AppFabricError) {
     return caught;
   }
-  const error = caught instanceof Error ? caught : new Error(String(caught));
+  // Not `instanceof Error`: errors raised by Node's own modules may come from another realm.
+  const error = (typeof caught === 'object' && caught !== null ? caught : { message: String(caught) }) as Partial<NodeJS.ErrnoException>;
+  const name = error.name && error.name !== 'Error' ? error.name : 'NetworkingError';
+  const wrapped = new AppFabricError(name, error.message ?? String(caught));
   // Connection failures keep their Node.js code (ECONNRESET, ...) so that they classify as transient.
-  const wrapped = new AppFabricError(error.name === 'Error' ? 'NetworkingError' : error.name, error.message);
-  Object.assign(wrapped, { code: (error as NodeJS.ErrnoException).code });
+  Object.assign(wrapped, { code: error.code });
   return wrapped;
 }
 

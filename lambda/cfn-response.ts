@@ -95,6 +95,8 @@ async function putOnce(http: NodeHttpHandler, url: URL, body: string): Promise<(
     }
     return Object.assign(new Error(`the response URL answered HTTP ${response.statusCode}`), { retryable: response.statusCode >= 500 });
   } catch (error) {
-    return Object.assign(error instanceof Error ? error : new Error(String(error)), { retryable: true });
+    // Not `instanceof Error`: errors raised by Node's own modules may come from another realm.
+    const message = (error as { message?: string } | undefined)?.message ?? String(error);
+    return Object.assign(new Error(`the response URL could not be reached: ${message}`), { retryable: true });
   }
 }

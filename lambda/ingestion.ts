@@ -18,6 +18,13 @@ export interface IngestionProperties {
   readonly tags: TagMap;
 }
 
+export interface ParsedIngestionArn {
+  readonly appBundleArn: string;
+  readonly ingestionId: string;
+  /** What AppFabric's ingestion operations take to name the ingestion. */
+  readonly identifiers: IngestionIdentifiers;
+}
+
 /** What the handler tells CloudFormation on success. */
 export interface HandlerResult {
   readonly physicalResourceId: string;
@@ -64,12 +71,16 @@ export function clientTokenFor(requestId: string): string {
  *
  * @returns undefined for a physical id that is not an ingestion ARN (a create that failed)
  */
-export function parseIngestionArn(physicalResourceId: string): (IngestionIdentifiers & { ingestionId: string }) | undefined {
+export function parseIngestionArn(physicalResourceId: string): ParsedIngestionArn | undefined {
   const match = INGESTION_ARN_PATTERN.exec(physicalResourceId);
   if (!match) {
     return undefined;
   }
-  return { appBundleIdentifier: match[1], ingestionIdentifier: physicalResourceId, ingestionId: match[2] };
+  return {
+    appBundleArn: match[1],
+    ingestionId: match[2],
+    identifiers: { appBundleIdentifier: match[1], ingestionIdentifier: physicalResourceId },
+  };
 }
 
 /**
@@ -143,7 +154,7 @@ export class IngestionLifecycle {
   }
 
   public async delete(physicalResourceId: string): Promise<HandlerResult> {
-    const ids = parseIngestionArn(physicalResourceId);
+    const ids = parseIngestionArn(physicalResourceId)?.identifiers;
     if (!ids) {
       this.log.info('no ingestion was created for this resource, nothing to delete', { outcome: 'skipped' });
       return { physicalResourceId };
@@ -178,7 +189,7 @@ export class IngestionLifecycle {
   }
 
   private async startNewIngestion(ingestion: Ingestion): Promise<void> {
-    const ids = parseIngestionArn(ingestion.arn)!;
+    const ids = parseIngestionArn(ingestion.arn)!.identifiers;
     try {
       await this.client.startIngestion(ids);
       this.log.info('ingestion started', { operation: 'StartIngestion', outcome: 'success' });
@@ -197,10 +208,10 @@ export class IngestionLifecycle {
 }
 
 function resultFor(ingestionArn: string): HandlerResult {
-  const ids = parseIngestionArn(ingestionArn)!;
+  const { appBundleArn, ingestionId } = parseIngestionArn(ingestionArn)!;
   return {
     physicalResourceId: ingestionArn,
-    data: { Arn: ingestionArn, Id: ids.ingestionId, AppBundleArn: ids.appBundleIdentifier, State: 'enabled' },
+    data: { Arn: ingestionArn, Id: ingestionId, AppBundleArn: appBundleArn, State: 'enabled' },
   };
 }
 

@@ -47,9 +47,9 @@ describe('ingestion ARN', () => {
   test('splits into the bundle ARN and the ingestion id', () => {
     const ids = parseIngestionArn(`${BUNDLE_ARN}/ingestion/9f8e7d6c-5b4a-4321-8fed-cba987654321`);
     expect(ids).toEqual({
-      appBundleIdentifier: BUNDLE_ARN,
-      ingestionIdentifier: `${BUNDLE_ARN}/ingestion/9f8e7d6c-5b4a-4321-8fed-cba987654321`,
+      appBundleArn: BUNDLE_ARN,
       ingestionId: '9f8e7d6c-5b4a-4321-8fed-cba987654321',
+      identifiers: { appBundleIdentifier: BUNDLE_ARN, ingestionIdentifier: `${BUNDLE_ARN}/ingestion/9f8e7d6c-5b4a-4321-8fed-cba987654321` },
     });
   });
 

@@ -1,0 +1,9 @@
+export { AppFabricEmulator, type AppFabricEmulatorOptions, type EmulatorCall } from './server';
+export { EmulatorError, ERROR_STATUS } from './errors';
+export type {
+  DelayFault, Fault, FaultInjection, FaultKind, ResetFault, StatusFault, ThrottleFault,
+} from './faults';
+export { MODEL, OPERATIONS } from './model';
+export type { EmulatorRoute, OperationName, RequestInput } from './model';
+export type { EmulatorCredentials } from './signature';
+export type { IngestionRecord, IngestionState, Tag } from './state';

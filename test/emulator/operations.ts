@@ -1,0 +1,41 @@
+import { toWireIngestion, type OperationName } from './model';
+import type { AppFabricState, CreateIngestionParams, Tag } from './state';
+
+/** What an operation answers on success: a JSON body, or nothing (204). */
+type Handler = (state: AppFabricState, params: Record<string, unknown>) => object | undefined;
+
+/** One handler per served operation; `params` has already passed model validation. */
+export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
+  CreateIngestion: (state, params) =>
+    ({ ingestion: toWireIngestion(state.createIngestion(params as unknown as CreateIngestionParams)) }),
+  GetIngestion: (state, params) => ({ ingestion: toWireIngestion(state.getIngestion(...ids(params))) }),
+  StartIngestion: (state, params) => {
+    state.setIngestionState(...ids(params), 'enabled');
+    return {};
+  },
+  StopIngestion: (state, params) => {
+    state.setIngestionState(...ids(params), 'disabled');
+    return {};
+  },
+  DeleteIngestion: (state, params) => {
+    state.deleteIngestion(...ids(params));
+    return undefined;
+  },
+  TagResource: (state, params) => {
+    state.tagResource(str(params.resourceArn), params.tags as Tag[]);
+    return {};
+  },
+  UntagResource: (state, params) => {
+    state.untagResource(str(params.resourceArn), params.tagKeys as string[]);
+    return {};
+  },
+  ListTagsForResource: (state, params) => ({ tags: state.listTags(str(params.resourceArn)) }),
+};
+
+function ids(params: Record<string, unknown>): [string, string] {
+  return [str(params.appBundleIdentifier), str(params.ingestionIdentifier)];
+}
+
+function str(value: unknown): string {
+  return String(value);
+}
