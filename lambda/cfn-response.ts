@@ -4,15 +4,38 @@ import { HttpRequest } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import { Logger } from './log';
 
-/** CloudFormation keeps reasons short; a long one would also risk the 4096-byte response limit. */
+/** CloudFormation shows reasons in its event list: keep them readable. */
 const MAX_REASON_LENGTH = 1000;
 
+/** CloudFormation rejects a custom resource response larger than this. */
+export const MAX_RESPONSE_BYTES = 4096;
+
 /**
- * Turns any error text into the single line CloudFormation shows in its events.
+ * Turns any error text into the single line CloudFormation shows in its events: white space and
+ * control characters become single spaces, and a long text is cut.
  */
 export function oneLineReason(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
   return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 3)}...` : line;
+}
+
+/**
+ * Shortens the reason until the serialized response fits CloudFormation's limit, whatever the
+ * characters cost once JSON-encoded.
+ */
+function fitReason(response: CloudFormationCustomResourceResponse, reason: string): string {
+  let fitted = reason;
+  for (;;) {
+    const excess = Buffer.byteLength(JSON.stringify({ ...response, Reason: fitted })) - MAX_RESPONSE_BYTES;
+    if (excess <= 0 || fitted.length === 0) {
+      return fitted;
+    }
+    // Every character costs at least one byte, so cutting the excess plus the marker always shrinks the response.
+    fitted = `${fitted.slice(0, Math.max(0, fitted.length - excess - 3))}...`;
+    if (fitted === '...') {
+      return '';
+    }
+  }
 }
 
 export function successResponse(
@@ -31,24 +54,30 @@ export function successResponse(
 export function failureResponse(
   event: CloudFormationCustomResourceEvent, physicalResourceId: string, reason: string,
 ): CloudFormationCustomResourceResponse {
-  return {
+  const response: CloudFormationCustomResourceResponse = {
     Status: 'FAILED',
-    Reason: oneLineReason(reason),
+    Reason: '',
     StackId: event.StackId,
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
     PhysicalResourceId: physicalResourceId,
   };
+  return { ...response, Reason: fitReason(response, oneLineReason(reason)) };
 }
 
 /**
  * PUTs the response to the pre-signed ResponseURL, retrying connection failures and 5xx answers.
  */
 export async function sendResponse(responseUrl: string, response: CloudFormationCustomResourceResponse, log: Logger): Promise<void> {
+  // The URL grants whoever holds it the power to answer for the stack: it must not reach an error or a log.
+  if (!URL.canParse(responseUrl)) {
+    throw new Error('the event\'s ResponseURL is not a valid URL');
+  }
   const url = new URL(responseUrl);
   const body = JSON.stringify(response);
   const http = new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 5_000 });
-  const retries = new StandardRetryStrategy({ maxAttempts: 5 });
+  // S3 can answer 503 SlowDown: back off for up to about 15 seconds before giving up.
+  const retries = new StandardRetryStrategy({ maxAttempts: 6, baseDelay: 500 });
   let token = await retries.acquireInitialRetryToken('cloudformation-response');
 
   try {

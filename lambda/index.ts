@@ -44,6 +44,10 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
 
 async function dispatch(event: CloudFormationCustomResourceEvent, ingestions: IngestionLifecycle): Promise<HandlerResult> {
   if (event.ResourceType !== INGESTION_RESOURCE_TYPE) {
+    // Nothing was ever made for a type this handler does not serve: its Delete (a rollback) must succeed.
+    if (event.RequestType === 'Delete') {
+      return { physicalResourceId: event.PhysicalResourceId };
+    }
     throw new Error(`unsupported resource type ${event.ResourceType}: this handler serves ${INGESTION_RESOURCE_TYPE}`);
   }
   switch (event.RequestType) {

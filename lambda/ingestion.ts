@@ -138,17 +138,15 @@ export class IngestionLifecycle {
       return this.create(newProps, requestId);
     }
 
-    const { toSet, toRemove } = diffTags(oldProps.tags, newProps.tags);
-    if (toRemove.length > 0) {
-      await this.client.untagResource({ resourceArn: physicalResourceId, tagKeys: toRemove });
-      this.log.info('tags removed', { operation: 'UntagResource', outcome: 'success', tagKeys: toRemove });
-    }
-    if (toSet.length > 0) {
-      await this.client.tagResource({ resourceArn: physicalResourceId, tags: toSet });
-      this.log.info('tags set', { operation: 'TagResource', outcome: 'success', tagKeys: toSet.map((tag) => tag.key) });
-    }
-    if (toRemove.length === 0 && toSet.length === 0) {
-      this.log.info('nothing to change', { outcome: 'unchanged' });
+    try {
+      await this.updateTags(physicalResourceId, oldProps.tags, newProps.tags);
+    } catch (error) {
+      if (!isError(error, 'ResourceNotFoundException')) {
+        throw error;
+      }
+      // Deleted outside CloudFormation: make it again, and CloudFormation's delete of the old id finds nothing.
+      this.log.warn('ingestion not found, creating it again', { outcome: 'not-found' });
+      return this.create(newProps, requestId);
     }
     return resultFor(physicalResourceId);
   }
@@ -186,6 +184,21 @@ export class IngestionLifecycle {
       this.log.info('ingestion already gone', { operation: 'DeleteIngestion', outcome: 'not-found' });
     }
     return { physicalResourceId };
+  }
+
+  private async updateTags(resourceArn: string, oldTags: TagMap, newTags: TagMap): Promise<void> {
+    const { toSet, toRemove } = diffTags(oldTags, newTags);
+    if (toRemove.length > 0) {
+      await this.client.untagResource({ resourceArn, tagKeys: toRemove });
+      this.log.info('tags removed', { operation: 'UntagResource', outcome: 'success', tagKeys: toRemove });
+    }
+    if (toSet.length > 0) {
+      await this.client.tagResource({ resourceArn, tags: toSet });
+      this.log.info('tags set', { operation: 'TagResource', outcome: 'success', tagKeys: toSet.map((tag) => tag.key) });
+    }
+    if (toRemove.length === 0 && toSet.length === 0) {
+      this.log.info('nothing to change', { outcome: 'unchanged' });
+    }
   }
 
   private async startNewIngestion(ingestion: Ingestion): Promise<void> {

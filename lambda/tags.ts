@@ -24,7 +24,8 @@ export function normaliseTags(raw: unknown): TagMap {
   }
   const tags: TagMap = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (key.startsWith('aws:')) {
+    // AWS reserves the prefix whatever its case.
+    if (key.toLowerCase().startsWith('aws:')) {
       continue;
     }
     if (value !== null && typeof value === 'object') {

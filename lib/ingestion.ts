@@ -4,12 +4,19 @@ import {
 import { Construct } from 'constructs';
 import { IngestionApp, IngestionType } from './ingestion-app';
 import { IngestionProvider } from './provider';
-import { checkLength, checkSameEnvironment, checkTags, parseAppBundle, showValue } from './validation';
+import {
+  AppBundleReference, checkLength, checkRemovalPolicy, checkSameEnvironment, checkTags, IngestionArnParts,
+  invalidIngestionArn, isReservedTagKey, parseAppBundle, parseIngestionArn, showValue,
+} from './validation';
 
 /** The CloudFormation type of the custom resource; the handler dispatches on it. */
 const RESOURCE_TYPE = 'Custom::AppFabricIngestion';
 
-const INGESTION_ARN_PATTERN = /^arn:[a-z0-9-]+:appfabric:[a-z0-9-]+:\d{12}:appbundle\/[a-f0-9-]+\/ingestion\/[a-f0-9-]+$/;
+/**
+ * Priority of tags inherited from stack props: below the `tags` prop (50) and `Tags.of(...)` (100),
+ * so that those win and `Tags.of(...).remove(...)` can remove them.
+ */
+const STACK_TAG_PRIORITY = 10;
 
 /**
  * An AppFabric ingestion: audit logs collected from one SaaS application's tenant.
@@ -125,17 +132,26 @@ export class Ingestion extends IngestionBase implements ITaggable {
    */
   public static fromIngestionAttributes(scope: Construct, id: string, attrs: IngestionAttributes): IIngestion {
     const arn = attrs.ingestionArn;
-    if (!Token.isUnresolved(arn) && !INGESTION_ARN_PATTERN.test(arn)) {
-      throw new Error('ingestionArn must be an AppFabric ingestion ARN '
-        + `(arn:<partition>:appfabric:<region>:<account>:appbundle/<bundleId>/ingestion/<ingestionId>), got ${showValue(arn)}`);
+    let parts: IngestionArnParts;
+    if (Token.isUnresolved(arn)) {
+      // arn:<partition>:appfabric:<region>:<account>:appbundle/<bundleId>/ingestion/<ingestionId>
+      const slashParts = Fn.split('/', arn);
+      parts = {
+        ingestionId: Fn.select(3, slashParts),
+        appBundleArn: Fn.join('/', [Fn.select(0, slashParts), Fn.select(1, slashParts)]),
+      };
+    } else {
+      const parsed = parseIngestionArn(arn);
+      if (!parsed) {
+        throw new Error(invalidIngestionArn('ingestionArn', arn));
+      }
+      parts = parsed;
     }
 
-    // arn:<partition>:appfabric:<region>:<account>:appbundle/<bundleId>/ingestion/<ingestionId>
-    const slashParts = Fn.split('/', arn);
     class Import extends IngestionBase {
       public readonly ingestionArn = arn;
-      public readonly ingestionId = Fn.select(3, slashParts);
-      public readonly appBundleArn = Fn.join('/', [Fn.select(0, slashParts), Fn.select(1, slashParts)]);
+      public readonly ingestionId = parts.ingestionId;
+      public readonly appBundleArn = parts.appBundleArn;
     }
     return new Import(scope, id, { environmentFromArn: arn });
   }
@@ -156,17 +172,21 @@ export class Ingestion extends IngestionBase implements ITaggable {
    */
   public readonly tags: TagManager;
 
-  private readonly resource: CfnResource;
+  /** What makes two ingestions the same in AppFabric's eyes; undefined when a part is a token. */
+  private readonly identity?: string;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
 
-    this.validateProps(props);
+    this.identity = this.validateProps(props);
     this.tags = new TagManager(TagType.MAP, RESOURCE_TYPE, props.tags);
-    this.node.addValidation({ validate: () => checkTags(this.renderTags()) });
+    for (const [key, value] of Object.entries(stackTags(this))) {
+      this.tags.setTag(key, value, STACK_TAG_PRIORITY);
+    }
+    this.node.addValidation({ validate: () => [...checkTags(this.renderTags()), ...this.checkUnique()] });
 
     const provider = IngestionProvider.getOrCreate(this);
-    this.resource = new CfnResource(this, 'Resource', {
+    const resource = new CfnResource(this, 'Resource', {
       type: RESOURCE_TYPE,
       properties: {
         ServiceToken: provider.serviceToken,
@@ -178,49 +198,101 @@ export class Ingestion extends IngestionBase implements ITaggable {
         Tags: Lazy.any({ produce: () => this.renderTagProperty() }),
       },
     });
-    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
 
-    this.ingestionArn = this.resource.ref;
-    this.ingestionId = this.resource.getAtt('Id').toString();
-    this.appBundleArn = this.resource.getAtt('AppBundleArn').toString();
-    this.ingestionState = this.resource.getAtt('State').toString();
+    this.ingestionArn = resource.ref;
+    this.ingestionId = resource.getAtt('Id').toString();
+    this.appBundleArn = resource.getAtt('AppBundleArn').toString();
+    this.ingestionState = resource.getAtt('State').toString();
   }
 
-  private validateProps(props: IngestionProps): void {
+  /**
+   * Sets what happens to the ingestion when it leaves the stack or is replaced.
+   *
+   * `RemovalPolicy.SNAPSHOT` is refused: an ingestion has nothing to snapshot.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    const error = checkRemovalPolicy(policy);
+    if (error) {
+      throw new Error(`invalid Ingestion ${this.node.path}: ${error}`);
+    }
+    super.applyRemovalPolicy(policy);
+  }
+
+  /**
+   * @returns the ingestion's identity, when every part of it is known at synth time
+   */
+  private validateProps(props: IngestionProps): string | undefined {
     const errors: string[] = [];
     const add = (error: string | undefined) => error && errors.push(error);
 
     add(checkLength('tenantId', props.tenantId, 1, 1024));
-    add(checkLength('app', props.app.name, 1, 255));
-    if (!Token.isUnresolved(props.appBundle)) {
-      const bundle = parseAppBundle('appBundle', props.appBundle);
-      add(typeof bundle === 'string'
-        ? bundle
-        : checkSameEnvironment('appBundle', props.appBundle, bundle, this.stack.region, this.stack.account));
+    if (typeof props.app?.name !== 'string') {
+      errors.push(`app must be an IngestionApp (IngestionApp.OKTA, IngestionApp.of('NAME'), ...), got ${showValue(props.app)}`);
+    } else {
+      add(checkLength('app', props.app.name, 1, 255));
     }
-    if (props.removalPolicy === RemovalPolicy.SNAPSHOT) {
-      errors.push('removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN, got RemovalPolicy.SNAPSHOT '
-        + '(an ingestion has no snapshot)');
+    const types = Object.values(IngestionType) as string[];
+    if (props.ingestionType !== undefined && !Token.isUnresolved(props.ingestionType) && !types.includes(props.ingestionType)) {
+      errors.push(`ingestionType must be one of ${types.join(', ')}, got ${showValue(props.ingestionType)}`);
     }
+    let bundle: AppBundleReference | undefined;
+    if (typeof props.appBundle !== 'string') {
+      errors.push(`appBundle must be an app bundle ARN or UUID string, got ${showValue(props.appBundle)}`);
+    } else if (!Token.isUnresolved(props.appBundle)) {
+      const parsed = parseAppBundle('appBundle', props.appBundle);
+      bundle = typeof parsed === 'string' ? undefined : parsed;
+      add(typeof parsed === 'string'
+        ? parsed
+        : checkSameEnvironment('appBundle', props.appBundle, parsed, this.stack.region, this.stack.account));
+    }
+    add(props.removalPolicy && checkRemovalPolicy(props.removalPolicy));
 
     if (errors.length > 0) {
       throw new Error(`invalid Ingestion ${this.node.path}: ${errors.join('; ')}`);
     }
+    if (!bundle || Token.isUnresolved(props.app.name) || Token.isUnresolved(props.tenantId)) {
+      return undefined;
+    }
+    return JSON.stringify([bundle.bundleId, props.app.name, props.tenantId]);
   }
 
   /**
-   * The tags sent to AppFabric: the stack's tags overlaid with the ingestion's own, without reserved `aws:` keys.
-   *
-   * Stack-level tags are merged in because CloudFormation propagates them to native resources
-   * but never to custom ones.
+   * AppFabric refuses a second ingestion for the same app and tenant in a bundle: catch two in one stack before deploying.
+   */
+  private checkUnique(): string[] {
+    if (this.identity === undefined) {
+      return [];
+    }
+    const twins = Stack.of(this).node.findAll()
+      .filter((construct) => construct !== this && construct instanceof Ingestion && construct.identity === this.identity);
+    return twins.map((twin) => `ingestion ${twin.node.path} has the same app bundle, app and tenantId; `
+      + 'AppFabric allows one ingestion per app and tenant in a bundle');
+  }
+
+  /**
+   * The tags sent to AppFabric, without keys reserved by AWS.
    */
   private renderTags(): Record<string, string> {
-    const merged: Record<string, string> = { ...Stack.of(this).tags.tagValues(), ...this.tags.tagValues() };
-    return Object.fromEntries(Object.entries(merged).filter(([key]) => !key.startsWith('aws:')));
+    return Object.fromEntries(Object.entries(this.tags.tagValues()).filter(([key]) => !isReservedTagKey(key)));
   }
 
   private renderTagProperty(): Record<string, string> | undefined {
     const tags = this.renderTags();
     return Object.keys(tags).length > 0 ? tags : undefined;
   }
+}
+
+/**
+ * Tags given to the enclosing stacks in their props, innermost winning. CloudFormation applies
+ * stack tags to native resources but never to custom ones, so the ingestion takes them itself.
+ * At construction time a stack's tag manager holds only the tags from its props: `Tags.of(...)`
+ * reaches the ingestion through aspects, which run later.
+ */
+function stackTags(scope: Construct): Record<string, string> {
+  const stacks: Stack[] = [];
+  for (let stack: Stack | undefined = Stack.of(scope); stack; stack = stack.nestedStackParent) {
+    stacks.unshift(stack);
+  }
+  return Object.assign({}, ...stacks.map((stack) => stack.tags.tagValues()));
 }

@@ -11,16 +11,17 @@ const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'lambda-bundle');
 /** The construct id of the per-stack handler, chosen so that it cannot clash with a user's ids. */
 const PROVIDER_ID = 'AppFabricIngestionProvider3b8c5e1f';
 
+/** Marks the provider, so that two copies of this library in one app still share one function per stack. */
+const PROVIDER_MARKER = Symbol.for('cdk-appfabric-ingestion.IngestionProvider');
+
 /** The AppFabric actions the handler needs, and no others. */
 const APPFABRIC_ACTIONS = [
   'appfabric:CreateIngestion',
-  'appfabric:GetIngestion',
   'appfabric:StartIngestion',
   'appfabric:StopIngestion',
   'appfabric:DeleteIngestion',
   'appfabric:TagResource',
   'appfabric:UntagResource',
-  'appfabric:ListTagsForResource',
 ];
 
 /**
@@ -40,8 +41,8 @@ export class IngestionProvider extends Construct {
    */
   public static getOrCreate(scope: Construct): IngestionProvider {
     const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(PROVIDER_ID);
-    return existing instanceof IngestionProvider ? existing : new IngestionProvider(stack, PROVIDER_ID);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as (IngestionProvider & { [PROVIDER_MARKER]?: true }) | undefined;
+    return existing?.[PROVIDER_MARKER] ? existing : new IngestionProvider(stack, PROVIDER_ID);
   }
 
   /** The ARN CloudFormation invokes for each custom resource event. */
@@ -52,6 +53,7 @@ export class IngestionProvider extends Construct {
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
+    Object.defineProperty(this, PROVIDER_MARKER, { value: true });
 
     if (!fs.existsSync(path.join(HANDLER_BUNDLE_DIR, 'index.js'))) {
       throw new Error(`the AppFabric ingestion handler bundle is missing from ${HANDLER_BUNDLE_DIR}: `

@@ -1,6 +1,7 @@
 import * as model from 'aws-sdk/apis/appfabric-2023-05-19.min.json';
 import { ROUTES } from '../lambda/appfabric';
-import { oneLineReason } from '../lambda/cfn-response';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { failureResponse, MAX_RESPONSE_BYTES, oneLineReason } from '../lambda/cfn-response';
 import { clientTokenFor, parseIngestionArn, readIngestionProperties, requiresReplacement } from '../lambda/ingestion';
 import { Logger } from '../lambda/log';
 import { diffTags, normaliseTags } from '../lambda/tags';
@@ -101,8 +102,9 @@ describe('replacement decision', () => {
 });
 
 describe('tags', () => {
-  test('drops AWS-reserved keys and turns values into strings', () => {
-    expect(normaliseTags({ 'aws:cloudformation:stack-name': 's', 'n': 1, 'b': true, 'e': '' })).toEqual({ n: '1', b: 'true', e: '' });
+  test('drops AWS-reserved keys, whatever their case, and turns values into strings', () => {
+    expect(normaliseTags({ 'aws:cloudformation:stack-name': 's', 'AWS:x': 'y', 'n': 1, 'b': true, 'e': '' }))
+      .toEqual({ n: '1', b: 'true', e: '' });
   });
 
   test('absent tags are no tags', () => {
@@ -122,8 +124,24 @@ describe('tags', () => {
 });
 
 describe('failure reasons', () => {
-  test('fit on one line', () => {
-    expect(oneLineReason('first line\n  second\tline ')).toBe('first line second line');
+  const event = {
+    RequestType: 'Create', RequestId: 'r', StackId: 's', LogicalResourceId: 'Okta', ResourceType: 'Custom::AppFabricIngestion',
+    ResponseURL: 'https://example.invalid/', ServiceToken: 'arn', ResourceProperties: { ServiceToken: 'arn' },
+  } as CloudFormationCustomResourceEvent;
+
+  test('fit on one line, without control characters', () => {
+    expect(oneLineReason('first line\n  second\tline \u0001\u0007end ')).toBe('first line second line end');
+  });
+
+  test.each([
+    ['ASCII', 'x'.repeat(10_000)],
+    ['control characters', 'a\u0001'.repeat(5000)],
+    ['characters that take three bytes', '\u6f22'.repeat(5000)],
+    ['characters JSON escapes', '"\\'.repeat(3000)],
+  ])('keep the response under 4096 bytes with a message of %s and the longest physical id', (_name, message) => {
+    const response = failureResponse(event, `arn:${'p'.repeat(1007)}`, message);
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    expect(response.Reason!.length).toBeGreaterThan(100);
   });
 
   test('are cut to stay far below the 4096-byte response limit', () => {

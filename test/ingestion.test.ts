@@ -1,4 +1,4 @@
-import { App, CfnParameter, Fn, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, NestedStack, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { Ingestion, IngestionApp, IngestionProps, IngestionType } from '../lib';
@@ -39,7 +39,6 @@ describe('Ingestion resource', () => {
       App: 'OKTA',
       TenantId: 'acme.okta.com',
       IngestionType: 'auditLog',
-      Tags: Match.absent(),
     });
   });
 
@@ -163,8 +162,8 @@ describe('handler provider', () => {
         Statement: [{
           Effect: 'Allow',
           Action: [
-            'appfabric:CreateIngestion', 'appfabric:GetIngestion', 'appfabric:StartIngestion', 'appfabric:StopIngestion',
-            'appfabric:DeleteIngestion', 'appfabric:TagResource', 'appfabric:UntagResource', 'appfabric:ListTagsForResource',
+            'appfabric:CreateIngestion', 'appfabric:StartIngestion', 'appfabric:StopIngestion',
+            'appfabric:DeleteIngestion', 'appfabric:TagResource', 'appfabric:UntagResource',
           ],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:appfabric:${REGION}:${ACCOUNT}:appbundle/*`]] },
         }],
@@ -175,6 +174,13 @@ describe('handler provider', () => {
     expect(statements.filter((statement) => statement.Resource === '*')).toEqual([]);
   });
 });
+
+/** The Tags property of the stack's only ingestion, compared whole so that extra tags fail the test. */
+function renderedTags(stack: Stack): unknown {
+  const resources = Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE));
+  expect(resources).toHaveLength(1);
+  return resources[0].Properties.Tags;
+}
 
 describe('tags', () => {
   test('takes tags from Tags.of on the stack and on the ingestion, and from the tags prop', () => {
@@ -187,45 +193,77 @@ describe('tags', () => {
     Tags.of(ingestion).add('source', 'okta');
 
     // THEN
-    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, {
-      Tags: { owner: 'secops', shared: 'from-prop', team: 'security', source: 'okta' },
-    });
+    expect(renderedTags(stack)).toEqual({ owner: 'secops', shared: 'from-prop', team: 'security', source: 'okta' });
   });
 
   test('includes the stack tags set in StackProps, the ingestion winning a clash', () => {
     // GIVEN
-    const stack = newStack({ tags: { costCenter: '42', source: 'stack' } });
+    const stack = newStack({ tags: { costCenter: '42', source: 'stack', owner: 'platform' } });
 
     // WHEN
-    const ingestion = new Ingestion(stack, 'Okta', oktaProps());
+    const ingestion = new Ingestion(stack, 'Okta', oktaProps({ tags: { owner: 'secops' } }));
     Tags.of(ingestion).add('source', 'okta');
 
     // THEN
-    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { Tags: { costCenter: '42', source: 'okta' } });
+    expect(renderedTags(stack)).toEqual({ costCenter: '42', source: 'okta', owner: 'secops' });
   });
 
-  test('never sends keys reserved by AWS', () => {
+  test('includes the StackProps tags of the parent of a nested stack', () => {
+    // GIVEN
+    const parent = newStack({ tags: { env: 'prod', level: 'parent' } });
+    const nested = new NestedStack(parent, 'Nested');
+
+    // WHEN
+    new Ingestion(nested, 'Okta', oktaProps());
+
+    // THEN
+    expect(renderedTags(nested)).toEqual({ env: 'prod', level: 'parent' });
+  });
+
+  test('never sends keys reserved by AWS, whatever their case', () => {
     // GIVEN
     const stack = newStack();
 
     // WHEN
-    new Ingestion(stack, 'Okta', oktaProps({ tags: { 'aws:cloudformation:stack-name': 'x', 'keep': 'yes' } }));
+    new Ingestion(stack, 'Okta', oktaProps({ tags: { 'aws:cloudformation:stack-name': 'x', 'AWS:Other': 'y', 'keep': 'yes' } }));
 
     // THEN
-    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { Tags: { keep: 'yes' } });
+    expect(renderedTags(stack)).toEqual({ keep: 'yes' });
   });
 
-  test('honours Tags.of(...).remove and excludeResourceTypes', () => {
+  test('honours Tags.of(...).remove, also of a StackProps tag', () => {
     // GIVEN
-    const stack = newStack();
+    const stack = newStack({ tags: { fromStack: 'x' } });
     const ingestion = new Ingestion(stack, 'Okta', oktaProps({ tags: { drop: 'me', keep: 'me' } }));
+    Tags.of(stack).add('team', 'secops');
 
     // WHEN
     Tags.of(ingestion).remove('drop');
-    Tags.of(stack).add('notHere', 'x', { excludeResourceTypes: [RESOURCE_TYPE] });
+    Tags.of(ingestion).remove('team');
+    Tags.of(ingestion).remove('fromStack');
 
     // THEN
-    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { Tags: { keep: 'me' } });
+    expect(renderedTags(stack)).toEqual({ keep: 'me' });
+  });
+
+  test('honours excludeResourceTypes on the app and the stack', () => {
+    // GIVEN
+    const stack = newStack();
+    new Ingestion(stack, 'Okta', oktaProps({ tags: { keep: 'me' } }));
+
+    // WHEN
+    Tags.of(stack.node.scope!).add('appWide', 'x', { excludeResourceTypes: [RESOURCE_TYPE] });
+    Tags.of(stack).add('stackWide', 'x', { excludeResourceTypes: [RESOURCE_TYPE] });
+    Tags.of(stack).add('included', 'y');
+
+    // THEN
+    expect(renderedTags(stack)).toEqual({ keep: 'me', included: 'y' });
+  });
+
+  test('renders no Tags property when there are no tags', () => {
+    const stack = newStack();
+    new Ingestion(stack, 'Okta', oktaProps());
+    expect(renderedTags(stack)).toBeUndefined();
   });
 });
 
@@ -264,10 +302,23 @@ describe('removal policy', () => {
     Template.fromStack(stack).hasResource(RESOURCE_TYPE, { DeletionPolicy: 'Retain' });
   });
 
+  test('keeps the ingestion on delete but not on a failed create with RETAIN_ON_UPDATE_OR_DELETE', () => {
+    const stack = newStack();
+    new Ingestion(stack, 'Okta', oktaProps({ removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }));
+    Template.fromStack(stack).hasResource(RESOURCE_TYPE, { DeletionPolicy: 'RetainExceptOnCreate' });
+  });
+
   test('rejects SNAPSHOT, which an ingestion cannot honour', () => {
     const stack = newStack();
-    expect(() => new Ingestion(stack, 'Okta', oktaProps({ removalPolicy: RemovalPolicy.SNAPSHOT })))
-      .toThrow(/removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN, got RemovalPolicy.SNAPSHOT/);
+    expect(() => new Ingestion(stack, 'Okta', oktaProps({ removalPolicy: RemovalPolicy.SNAPSHOT }))).toThrow(
+      /removalPolicy must be RemovalPolicy.DESTROY, RemovalPolicy.RETAIN or RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, got RemovalPolicy.SNAPSHOT/,
+    );
+  });
+
+  test('rejects SNAPSHOT given later through applyRemovalPolicy', () => {
+    const stack = newStack();
+    const ingestion = new Ingestion(stack, 'Okta', oktaProps());
+    expect(() => ingestion.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/got RemovalPolicy.SNAPSHOT/);
   });
 });
 
@@ -281,6 +332,11 @@ describe('synth-time validation', () => {
       /appBundle must be an app bundle ARN \(arn:<partition>:appfabric:<region>:<account>:appbundle\/<uuid>\) or the bundle's lowercase UUID, got "my-bundle"/],
     ['an ARN of another service', { appBundle: `arn:aws:s3:::${BUNDLE_ID}` }, /appBundle must be an app bundle ARN .*got "arn:aws:s3:::/],
     ['an uppercase UUID', { appBundle: BUNDLE_ID.toUpperCase() }, /AppFabric takes the UUID in lowercase/],
+    ['an uppercase UUID inside an ARN', { appBundle: BUNDLE_ARN.replace(BUNDLE_ID, BUNDLE_ID.toUpperCase()) },
+      new RegExp(`got "${BUNDLE_ARN.replace(BUNDLE_ID, BUNDLE_ID.toUpperCase())}" \\(AppFabric takes the UUID in lowercase\\)`)],
+    ['an ingestion ARN', { appBundle: `${BUNDLE_ARN}/ingestion/${BUNDLE_ID}` },
+      new RegExp(`appBundle must be an app bundle, got the ingestion ARN "${BUNDLE_ARN}/ingestion/${BUNDLE_ID}": its bundle is ${BUNDLE_ARN}`)],
+    ['an ingestion type AppFabric does not have', { ingestionType: 'bogus' as IngestionType }, /ingestionType must be one of auditLog, got "bogus"/],
     ['a bundle in another region', { appBundle: BUNDLE_ARN.replace(REGION, 'eu-west-1') },
       /appBundle is in region eu-west-1 but the stack deploys to us-east-1/],
     ['a bundle in another account', { appBundle: BUNDLE_ARN.replace(ACCOUNT, '444455556666') },
@@ -288,6 +344,42 @@ describe('synth-time validation', () => {
   ])('rejects %s, naming the field and the value', (_name, overrides, message) => {
     const stack = newStack();
     expect(() => new Ingestion(stack, 'Okta', oktaProps(overrides as Partial<IngestionProps>))).toThrow(message);
+  });
+
+  test('counts characters as AppFabric does, not UTF-16 units', () => {
+    const stack = newStack();
+    new Ingestion(stack, 'Okta', oktaProps({ tags: { emoji: '\u{1F600}'.repeat(256) } }));
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test.each([
+    ['app', { app: undefined }, /app must be an IngestionApp \(IngestionApp.OKTA, IngestionApp.of\('NAME'\), ...\), got undefined/],
+    ['tenantId', { tenantId: 12345 }, /tenantId must be a string of 1 to 1024 characters, got 12345/],
+    ['appBundle', { appBundle: undefined }, /appBundle must be an app bundle ARN or UUID string, got undefined/],
+  ])('tells a JavaScript caller that %s has the wrong type', (_name, overrides, message) => {
+    const stack = newStack();
+    expect(() => new Ingestion(stack, 'Okta', oktaProps(overrides as unknown as Partial<IngestionProps>))).toThrow(message);
+  });
+
+  test('rejects two ingestions of the same app and tenant in one bundle, however the bundle is named', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN
+    new Ingestion(stack, 'Okta', oktaProps());
+    new Ingestion(stack, 'OktaAgain', oktaProps({ appBundle: BUNDLE_ID }));
+
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /ingestion Stack\/OktaAgain has the same app bundle, app and tenantId; AppFabric allows one ingestion per app and tenant in a bundle/,
+    );
+  });
+
+  test('accepts the same app for different tenants', () => {
+    const stack = newStack();
+    new Ingestion(stack, 'Okta', oktaProps());
+    new Ingestion(stack, 'OktaEu', oktaProps({ tenantId: 'acme-eu.okta.com' }));
+    expect(Object.keys(Template.fromStack(stack).findResources(RESOURCE_TYPE))).toHaveLength(2);
   });
 
   test('names the construct path in the error', () => {
@@ -366,8 +458,8 @@ describe('importing', () => {
 
     // THEN
     expect(imported.ingestionArn).toBe(INGESTION_ARN);
-    expect(stack.resolve(imported.ingestionId)).toBe(INGESTION_ID);
-    expect(stack.resolve(imported.appBundleArn)).toBe(BUNDLE_ARN);
+    expect(imported.ingestionId).toBe(INGESTION_ID);
+    expect(imported.appBundleArn).toBe(BUNDLE_ARN);
     expect(imported.env).toEqual({ account: ACCOUNT, region: REGION });
   });
 
@@ -383,9 +475,12 @@ describe('importing', () => {
     expect(stack.resolve(imported.ingestionId)).toEqual({ 'Fn::Select': [3, { 'Fn::Split': ['/', { Ref: 'Arn' }] }] });
   });
 
-  test('rejects an ARN that is not an ingestion ARN', () => {
-    const stack = newStack();
-    expect(() => Ingestion.fromIngestionArn(stack, 'Imported', BUNDLE_ARN))
-      .toThrow(/ingestionArn must be an AppFabric ingestion ARN .*got "arn:aws:appfabric:us-east-1:111122223333:appbundle\//);
-  });
+  test.each([BUNDLE_ARN, `${BUNDLE_ARN}/ingestion/-`, `${BUNDLE_ARN.replace(BUNDLE_ID, '-')}/ingestion/${INGESTION_ID}`])(
+    'rejects %s, which is not an ingestion ARN, showing it whole', (arn) => {
+      const stack = newStack();
+      expect(() => Ingestion.fromIngestionArn(stack, 'Imported', arn)).toThrow(
+        'ingestionArn must be an AppFabric ingestion ARN (arn:<partition>:appfabric:<region>:<account>:appbundle/<uuid>/ingestion/<uuid>), '
+        + `got "${arn}"`,
+      );
+    });
 });

@@ -225,7 +225,44 @@ describe('update', () => {
   });
 });
 
+describe('update after the ingestion was deleted outside CloudFormation', () => {
+  test('a tag update makes the ingestion again under a new physical id', async () => {
+    // GIVEN an ingestion deleted behind CloudFormation's back
+    const v1 = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
+    const v2 = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'ir'));
+    const created = await cloudFormation.create('Okta', v1);
+    await cloudFormation.delete('Okta', created.PhysicalResourceId!, v1);
+
+    // WHEN
+    const updated = await cloudFormation.update('Okta', created.PhysicalResourceId!, v2, v1);
+
+    // THEN a new ingestion carries the new tags, and CloudFormation's cleanup of the old id succeeds
+    expect({ status: updated.Status, reason: updated.Reason }).toEqual({ status: 'SUCCESS', reason: undefined });
+    expect(updated.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
+    expect(emulator.ingestions().map((ingestion) => ingestion.arn)).toEqual([updated.PhysicalResourceId]);
+    expect(emulator.tagsOf(updated.PhysicalResourceId!)).toEqual({ team: 'ir', source: 'okta' });
+    const cleanup = await cloudFormation.delete('Okta', created.PhysicalResourceId!, v1);
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(emulator.ingestions()).toHaveLength(1);
+  });
+});
+
 describe('delete', () => {
+  test('a Delete for a resource type the handler does not serve succeeds without a call', async () => {
+    // GIVEN a Create for an unknown type, which fails
+    const other = new CloudFormation(lambda, responses, 'Custom::Other');
+    const properties = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
+    const failed = await other.create('Other', properties);
+    expect(failed).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^unsupported resource type Custom::Other/) });
+
+    // WHEN CloudFormation rolls it back
+    const rollback = await other.delete('Other', failed.PhysicalResourceId!, properties);
+
+    // THEN
+    expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: failed.PhysicalResourceId });
+    expect(emulator.calls).toEqual([]);
+  });
+
   test('an ingestion already stopped is deleted', async () => {
     // GIVEN
     const properties = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));

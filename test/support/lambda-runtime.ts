@@ -152,7 +152,11 @@ export class LambdaRuntime {
  * to the ResponseURL.
  */
 export class CloudFormation {
-  constructor(private readonly lambda: LambdaRuntime, private readonly responses: ResponseRecorder) {}
+  constructor(
+    private readonly lambda: LambdaRuntime,
+    private readonly responses: ResponseRecorder,
+    private readonly resourceType: string = RESOURCE_TYPE,
+  ) {}
 
   public async create(logicalResourceId: string, properties: Record<string, unknown>, requestId: string = randomUUID()) {
     return this.send({ ...this.common(logicalResourceId, requestId), RequestType: 'Create', ResourceProperties: properties as any });
@@ -187,7 +191,7 @@ export class CloudFormation {
       StackId: STACK_ID,
       RequestId: requestId,
       LogicalResourceId: logicalResourceId,
-      ResourceType: RESOURCE_TYPE,
+      ResourceType: this.resourceType,
     };
   }
 
