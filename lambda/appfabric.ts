@@ -1,6 +1,6 @@
 import { Readable } from 'stream';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { getRetryAfterHint, isServerError, isThrottlingError, isTransientError, StandardRetryStrategy } from '@smithy/core/retry';
+import { ConfiguredRetryStrategy, getRetryAfterHint, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { Hash } from '@smithy/hash-node';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpRequest, HttpResponse } from '@smithy/protocol-http';
@@ -43,6 +43,19 @@ export interface IngestionIdentifiers {
   readonly ingestionIdentifier: string;
 }
 
+export interface IngestionSummary {
+  readonly arn: string;
+  readonly app: string;
+  readonly tenantId: string;
+  readonly state: IngestionState;
+}
+
+export interface ListIngestionsInput {
+  readonly appBundleIdentifier: string;
+  readonly maxResults?: number;
+  readonly nextToken?: string;
+}
+
 export interface TagResourceInput {
   readonly resourceArn: string;
   readonly tags: Tag[];
@@ -53,6 +66,11 @@ export interface UntagResourceInput {
   readonly tagKeys: string[];
 }
 
+/** The time the client may spend, retries and waits included. */
+export interface TimeBudget {
+  remainingMs(): number;
+}
+
 export interface AppFabricClientOptions {
   /** The region to call, usually the Lambda's own (`AWS_REGION`). */
   readonly region: string;
@@ -60,8 +78,13 @@ export interface AppFabricClientOptions {
   readonly endpoint?: string;
   /** @default - credentials from the environment, as Lambda provides them */
   readonly credentials?: AwsCredentialIdentityProvider;
-  /** @default 5 */
+  /**
+   * Attempts per operation; retries also stop when the time budget runs out.
+   * @default 8
+   */
   readonly maxAttempts?: number;
+  /** @default - no limit but `maxAttempts` */
+  readonly timeBudget?: TimeBudget;
   /** Time allowed for one HTTP request, in milliseconds. @default 10000 */
   readonly requestTimeoutMs?: number;
   /** Called after every HTTP attempt, for logging. */
@@ -86,6 +109,15 @@ export class AppFabricError extends Error {
   public readonly $response?: HttpResponse;
   /** The AppFabric operation that failed, set once the request was attempted. */
   public operation?: OperationName;
+  /** How many attempts were made before giving up. */
+  public attempts?: number;
+  /** Whether retrying stopped because the time budget ran out. */
+  public budgetExhausted?: boolean;
+  /**
+   * Whether AppFabric may have carried out the request although no attempt succeeded: an attempt
+   * timed out, lost its connection or met a server error.
+   */
+  public outcomeUnknown?: boolean;
   public declare readonly cause?: Error;
 
   constructor(name: string, message: string, statusCode?: number, response?: HttpResponse) {
@@ -110,6 +142,7 @@ interface Route {
 export const ROUTES = {
   CreateIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions', successCode: 201 },
   GetIngestion: { method: 'GET', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}', successCode: 200 },
+  ListIngestions: { method: 'GET', path: '/appbundles/{appBundleIdentifier}/ingestions', successCode: 200, query: ['maxResults', 'nextToken'] },
   StartIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/start', successCode: 200 },
   StopIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/stop', successCode: 200 },
   DeleteIngestion: { method: 'DELETE', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}', successCode: 204 },
@@ -124,7 +157,9 @@ export class AppFabricClient {
   private readonly endpoint: URL;
   private readonly signer: SignatureV4;
   private readonly http: NodeHttpHandler;
-  private readonly retryStrategy: StandardRetryStrategy;
+  private readonly maxAttempts: number;
+  private readonly requestTimeoutMs: number;
+  private readonly timeBudget: TimeBudget;
   private readonly onAttempt?: (attempt: AttemptRecord) => void;
 
   constructor(options: AppFabricClientOptions) {
@@ -138,8 +173,10 @@ export class AppFabricClient {
       credentials: options.credentials ?? fromEnv(),
       sha256: Hash.bind(null, 'sha256'),
     });
-    this.http = new NodeHttpHandler({ requestTimeout: options.requestTimeoutMs ?? 10_000, connectionTimeout: 5_000 });
-    this.retryStrategy = new StandardRetryStrategy({ maxAttempts: options.maxAttempts ?? 5 });
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.http = new NodeHttpHandler({ connectionTimeout: 5_000 });
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.timeBudget = options.timeBudget ?? { remainingMs: () => Number.POSITIVE_INFINITY };
     this.onAttempt = options.onAttempt;
   }
 
@@ -149,6 +186,22 @@ export class AppFabricClient {
 
   public async getIngestion(input: IngestionIdentifiers): Promise<{ ingestion: Ingestion }> {
     return this.send('GetIngestion', input);
+  }
+
+  public async listIngestions(input: ListIngestionsInput): Promise<{ ingestions: IngestionSummary[]; nextToken?: string }> {
+    return this.send('ListIngestions', input);
+  }
+
+  /** Every ingestion of a bundle, following the pages. */
+  public async listAllIngestions(appBundleIdentifier: string): Promise<IngestionSummary[]> {
+    const all: IngestionSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.listIngestions({ appBundleIdentifier, nextToken });
+      all.push(...page.ingestions);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return all;
   }
 
   public async startIngestion(input: IngestionIdentifiers): Promise<void> {
@@ -182,36 +235,60 @@ export class AppFabricClient {
 
   private async send<T>(operation: OperationName, input: object): Promise<T> {
     const route: Route = ROUTES[operation];
-    let token = await this.retryStrategy.acquireInitialRetryToken(operation);
+    // The library counts attempts, merges Retry-After hints and sleeps; the delay is planned here,
+    // so that no wait runs past the time budget.
+    let plannedDelayMs = 0;
+    const retryStrategy = new ConfiguredRetryStrategy(this.maxAttempts, () => plannedDelayMs);
+    let token = await retryStrategy.acquireInitialRetryToken(operation);
+    let outcomeUnknown = false;
+    let accessDeniedRetries = 0;
 
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       try {
+        const remaining = this.timeBudget.remainingMs();
+        if (remaining < MIN_ATTEMPT_MS) {
+          throw new AppFabricError('TimeoutError', 'no time was left for the request');
+        }
         const request = await this.signer.sign(this.buildRequest(route, input));
-        const { response } = await this.http.handle(request as HttpRequest);
+        const { response } = await this.http.handle(request as HttpRequest, {
+          requestTimeout: Math.min(this.requestTimeoutMs, remaining),
+        });
         const body = await readBody(response.body);
         if (response.statusCode !== route.successCode) {
           throw errorFromResponse(response, body);
         }
         this.onAttempt?.({ operation, attempt, statusCode: response.statusCode, durationMs: Date.now() - started });
-        this.retryStrategy.recordSuccess(token);
+        retryStrategy.recordSuccess(token);
         return (body ? JSON.parse(body) : {}) as T;
       } catch (caught) {
         const error = asAppFabricError(caught);
-        error.operation = operation;
+        Object.assign(error, { operation, attempts: attempt });
         this.onAttempt?.({
           operation, attempt, statusCode: error.$metadata.httpStatusCode, errorType: error.name, durationMs: Date.now() - started,
         });
-        const errorType = retryErrorType(error);
-        if (errorType === 'CLIENT_ERROR') {
+
+        let errorType = retryErrorType(error);
+        // A role made moments ago may not be visible to AppFabric yet: give IAM a few seconds.
+        if (error.name === 'AccessDeniedException' && accessDeniedRetries < ACCESS_DENIED_RETRIES) {
+          accessDeniedRetries++;
+          errorType = 'TRANSIENT';
+        }
+        outcomeUnknown ||= errorType === 'TRANSIENT' || errorType === 'SERVER_ERROR';
+        error.outcomeUnknown = outcomeUnknown;
+        if (errorType === 'CLIENT_ERROR' || attempt >= this.maxAttempts) {
+          throw error;
+        }
+
+        plannedDelayMs = backoffDelay(attempt, errorType);
+        const hint = error.$response ? getRetryAfterHint(error.$response) : undefined;
+        const waitMs = Math.max(plannedDelayMs, hint ? hint.getTime() - Date.now() : 0);
+        if (waitMs + MIN_ATTEMPT_MS > this.timeBudget.remainingMs()) {
+          error.budgetExhausted = true;
           throw error;
         }
         try {
-          token = await this.retryStrategy.refreshRetryTokenForRetry(token, {
-            errorType,
-            error,
-            retryAfterHint: error.$response ? getRetryAfterHint(error.$response) : undefined,
-          });
+          token = await retryStrategy.refreshRetryTokenForRetry(token, { errorType, error, retryAfterHint: hint });
         } catch {
           throw error;
         }
@@ -230,10 +307,13 @@ export class AppFabricClient {
       return encodeURIComponent(value);
     });
 
-    const query: Record<string, string[]> = {};
+    const query: Record<string, string | string[]> = {};
     for (const name of route.query ?? []) {
-      query[name] = members[name] as string[];
+      const value = members[name];
       delete members[name];
+      if (value !== undefined) {
+        query[name] = Array.isArray(value) ? value.map(String) : String(value);
+      }
     }
 
     const hasBody = route.method === 'POST';
@@ -253,6 +333,20 @@ export class AppFabricClient {
       body,
     });
   }
+}
+
+/** Below this, an attempt could not even connect: give up instead. */
+const MIN_ATTEMPT_MS = 250;
+
+/** AccessDenied is retried this many times, for IAM's eventual consistency, then reported. */
+const ACCESS_DENIED_RETRIES = 2;
+
+/**
+ * Exponential backoff with full jitter, from a longer base when AppFabric asks to slow down.
+ */
+function backoffDelay(attempt: number, errorType: RetryErrorType): number {
+  const baseMs = errorType === 'THROTTLING' ? 500 : 100;
+  return Math.floor(Math.random() * Math.min(20_000, baseMs * 2 ** attempt));
 }
 
 /**

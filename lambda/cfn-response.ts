@@ -1,7 +1,8 @@
-import { StandardRetryStrategy } from '@smithy/core/retry';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import type { TimeBudget } from './appfabric';
 import { Logger } from './log';
 
 /** CloudFormation shows reasons in its event list: keep them readable. */
@@ -68,27 +69,31 @@ export function failureResponse(
 /**
  * PUTs the response to the pre-signed ResponseURL, retrying connection failures and 5xx answers.
  */
-export async function sendResponse(responseUrl: string, response: CloudFormationCustomResourceResponse, log: Logger): Promise<void> {
+export async function sendResponse(
+  responseUrl: string, response: CloudFormationCustomResourceResponse, log: Logger, budget: TimeBudget,
+): Promise<void> {
   // The URL grants whoever holds it the power to answer for the stack: it must not reach an error or a log.
   if (!URL.canParse(responseUrl)) {
     throw new Error('the event\'s ResponseURL is not a valid URL');
   }
   const url = new URL(responseUrl);
   const body = JSON.stringify(response);
-  const http = new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 5_000 });
-  // S3 can answer 503 SlowDown: back off for up to about 15 seconds before giving up.
-  const retries = new StandardRetryStrategy({ maxAttempts: 6, baseDelay: 500 });
+  const http = new NodeHttpHandler({ connectionTimeout: 5_000 });
+  // S3 can answer 503 SlowDown: back off for up to about 15 seconds, as long as the function has time.
+  let plannedDelayMs = 0;
+  const retries = new ConfiguredRetryStrategy(6, () => plannedDelayMs);
   let token = await retries.acquireInitialRetryToken('cloudformation-response');
 
   try {
-    for (;;) {
-      const failure = await putOnce(http, url, body);
+    for (let attempt = 1; ; attempt++) {
+      const failure = await putOnce(http, url, body, budget.remainingMs());
       if (!failure) {
         log.info('response sent to CloudFormation', { status: response.Status, responseBytes: Buffer.byteLength(body) });
         return;
       }
       log.warn('could not send the response to CloudFormation', { reason: failure.message });
-      if (!failure.retryable) {
+      plannedDelayMs = Math.floor(Math.random() * Math.min(8_000, 250 * 2 ** attempt));
+      if (!failure.retryable || plannedDelayMs + 1_000 > budget.remainingMs()) {
         throw failure;
       }
       token = await retries.refreshRetryTokenForRetry(token, { errorType: 'TRANSIENT' }).catch(() => {
@@ -105,7 +110,9 @@ export async function sendResponse(responseUrl: string, response: CloudFormation
  *
  * @returns undefined on success, else the failure and whether another attempt may succeed
  */
-async function putOnce(http: NodeHttpHandler, url: URL, body: string): Promise<(Error & { retryable: boolean }) | undefined> {
+async function putOnce(
+  http: NodeHttpHandler, url: URL, body: string, remainingMs: number,
+): Promise<(Error & { retryable: boolean }) | undefined> {
   try {
     const { response } = await http.handle(new HttpRequest({
       protocol: url.protocol,
@@ -117,7 +124,7 @@ async function putOnce(http: NodeHttpHandler, url: URL, body: string): Promise<(
       // The pre-signed URL is signed without a content type: send none.
       headers: { 'host': url.host, 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
       body,
-    }));
+    }), { requestTimeout: Math.max(1_000, Math.min(10_000, remainingMs)) });
     (response.body as NodeJS.ReadableStream | undefined)?.resume?.();
     if (response.statusCode < 300) {
       return undefined;

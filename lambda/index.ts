@@ -1,14 +1,20 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { AppFabricClient, AppFabricError } from './appfabric';
+import { AppFabricClient, AppFabricError, TimeBudget } from './appfabric';
 import { failureResponse, sendResponse, successResponse } from './cfn-response';
-import { HandlerResult, INGESTION_RESOURCE_TYPE, IngestionLifecycle, readIngestionProperties } from './ingestion';
+import {
+  CREATE_FAILED_PREFIX, CREATE_UNCONFIRMED_PREFIX, HandlerResult, INGESTION_RESOURCE_TYPE, IngestionLifecycle, IngestionProperties,
+  isOutcomeUnknown, ownerOf, readIngestionProperties,
+} from './ingestion';
 import { Logger } from './log';
+
+/** Time kept back from the AppFabric work for answering CloudFormation, at most. */
+const RESPONSE_RESERVE_MS = 15_000;
 
 /**
  * The Lambda entry point CloudFormation invokes for every AppFabric custom resource of a stack.
  *
- * It always answers CloudFormation itself, SUCCESS or FAILED with a one-line reason, so that a
- * failure never leaves the stack waiting for the service timeout.
+ * It always answers CloudFormation itself, SUCCESS or FAILED with a one-line reason, and before
+ * the function's own timeout, so that a failure never leaves the stack waiting.
  */
 export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
   const physicalResourceId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : undefined;
@@ -20,26 +26,35 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     requestId: event.RequestId,
     awsRequestId: context.awsRequestId,
   });
-  log.info('event received', { stackId: event.StackId });
+  log.info('event received', { stackId: event.StackId, remainingMs: context.getRemainingTimeInMillis() });
+
+  // The work stops early enough to leave time for the answer, which itself stops before Lambda does.
+  const deadline = Date.now() + context.getRemainingTimeInMillis();
+  const reserve = Math.min(RESPONSE_RESERVE_MS, context.getRemainingTimeInMillis() / 4);
+  const workBudget: TimeBudget = { remainingMs: () => deadline - reserve - Date.now() };
+  const responseBudget: TimeBudget = { remainingMs: () => deadline - 200 - Date.now() };
 
   const client = new AppFabricClient({
     region: process.env.AWS_REGION ?? 'us-east-1',
+    timeBudget: workBudget,
     onAttempt: (attempt) => log.info('AppFabric call', { ...attempt, outcome: attempt.errorType ?? 'success' }),
   });
   let response;
   try {
-    const result = await dispatch(event, new IngestionLifecycle(client, log));
+    const owner = ownerOf(event.StackId, event.LogicalResourceId);
+    const result = await dispatch(event, new IngestionLifecycle(client, log, owner, workBudget));
     response = successResponse(event, result.physicalResourceId, result.data);
   } catch (error) {
     const reason = describeFailure(error);
     log.error('request failed', { outcome: 'failed', reason });
-    // After a failed create there is nothing to point at; a marker that is not an ARN makes the
-    // Delete CloudFormation sends during rollback a no-op.
-    response = failureResponse(event, physicalResourceId ?? `create-failed:${event.RequestId}`, reason);
+    // After a failed create there is nothing to point at: a marker that is no ARN tells the Delete
+    // of the rollback whether AppFabric may hold an ingestion to clean up.
+    const marker = isOutcomeUnknown(error) ? CREATE_UNCONFIRMED_PREFIX : CREATE_FAILED_PREFIX;
+    response = failureResponse(event, physicalResourceId ?? `${marker}${event.RequestId}`, reason);
   } finally {
     client.destroy();
   }
-  await sendResponse(event.ResponseURL, response, log);
+  await sendResponse(event.ResponseURL, response, log, responseBudget);
 }
 
 async function dispatch(event: CloudFormationCustomResourceEvent, ingestions: IngestionLifecycle): Promise<HandlerResult> {
@@ -61,17 +76,32 @@ async function dispatch(event: CloudFormationCustomResourceEvent, ingestions: In
         event.RequestId,
       );
     case 'Delete':
-      return ingestions.delete(event.PhysicalResourceId);
+      return ingestions.delete(event.PhysicalResourceId, readPropertiesForDelete(event.ResourceProperties));
+  }
+}
+
+/** A Delete must not fail on properties it only needs to clean up after an unconfirmed create. */
+function readPropertiesForDelete(raw: Record<string, unknown>): IngestionProperties | undefined {
+  try {
+    return readIngestionProperties(raw);
+  } catch {
+    return undefined;
   }
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof AppFabricError) {
-    const hint = error.name === 'ConflictException' && error.operation === 'CreateIngestion'
-      ? ' (an ingestion for this app and tenant already exists in the app bundle: delete it, '
-        + 'or import it with Ingestion.fromIngestionArn instead of creating it)'
-      : '';
-    return `AppFabric ${error.operation ?? 'request'} failed: ${error.name}: ${error.message}${hint}`;
+  if (!(error instanceof AppFabricError)) {
+    return error instanceof Error ? error.message : String(error);
   }
-  return error instanceof Error ? error.message : String(error);
+  let hint = '';
+  if (error.budgetExhausted) {
+    hint = ` (gave up after ${error.attempts} attempts: the time left before the function's timeout ran out)`;
+  } else if (error.name === 'AccessDeniedException') {
+    hint = ' (the handler\'s role allows AppFabric actions on the app bundles of the stack\'s own account and region only)';
+  } else if (error.name === 'ValidationException' && /authori[sz]ation/i.test(error.message)) {
+    hint = ' (connect the app authorization for this app and tenant in AppFabric before deploying the ingestion)';
+  } else if ((error.attempts ?? 1) > 1) {
+    hint = ` (after ${error.attempts} attempts)`;
+  }
+  return `AppFabric ${error.operation ?? 'request'} failed: ${error.name}: ${error.message}${hint}`;
 }

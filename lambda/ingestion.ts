@@ -1,10 +1,22 @@
 import { createHash } from 'crypto';
-import { AppFabricClient, AppFabricError, Ingestion, IngestionIdentifiers } from './appfabric';
+import { AppFabricClient, AppFabricError, IngestionIdentifiers, IngestionState, TimeBudget } from './appfabric';
+import { OWNER_TAG_KEY } from '../lib/owner-tag';
 import { Logger } from './log';
 import { diffTags, normaliseTags, TagMap, toTagList } from './tags';
 
 /** The custom resource type the construct library declares for an ingestion. */
 export const INGESTION_RESOURCE_TYPE = 'Custom::AppFabricIngestion';
+
+export { OWNER_TAG_KEY };
+
+/** Physical id of a create that failed for certain: nothing exists, a Delete has nothing to do. */
+export const CREATE_FAILED_PREFIX = 'create-failed:';
+
+/**
+ * Physical id of a create whose outcome is unknown (AppFabric timed out or failed mid-way): the
+ * Delete of the rollback looks for an ingestion this resource owns and removes it.
+ */
+export const CREATE_UNCONFIRMED_PREFIX = 'create-unconfirmed:';
 
 const UUID_PATTERN = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/i;
 const INGESTION_ARN_PATTERN = /^(arn:[^:]+:appfabric:[^:]*:[^:]*:appbundle\/[^/]+)\/ingestion\/([^/]+)$/;
@@ -39,10 +51,12 @@ export function readIngestionProperties(raw: Record<string, unknown> | undefined
   const properties = raw ?? {};
   const text = (name: string, fallback?: string): string => {
     const value = properties[name] ?? fallback;
-    if (typeof value !== 'string' || value.length === 0) {
+    // CloudFormation sends numbers and booleans as strings; a hand-written template may not.
+    const isScalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    if (!isScalar || String(value).length === 0) {
       throw new Error(`property ${name} must be a non-empty string, got ${JSON.stringify(value ?? null).slice(0, 200)}`);
     }
-    return value;
+    return String(value);
   };
   return {
     appBundleIdentifier: text('AppBundleIdentifier'),
@@ -64,6 +78,16 @@ export function clientTokenFor(requestId: string): string {
   }
   const hex = createHash('sha256').update(requestId).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The owner tag's value: the stack's name and the resource's logical id. The name, not the stack
+ * id, so that a stack deleted after a failed first deploy and created again finds what it left.
+ */
+export function ownerOf(stackId: string, logicalResourceId: string): string {
+  const stackName = stackId.split('/')[1] ?? stackId;
+  const owner = `${stackName}/${logicalResourceId}`;
+  return owner.length <= 256 ? owner : createHash('sha256').update(owner).digest('hex');
 }
 
 /**
@@ -101,6 +125,11 @@ function bundleId(identifier: string): string {
   return (index >= 0 ? identifier.slice(index + marker.length) : identifier).toLowerCase();
 }
 
+/** An error after which AppFabric may hold an ingestion that CloudFormation does not know. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return (error as { outcomeUnknown?: boolean } | undefined)?.outcomeUnknown === true;
+}
+
 /**
  * Create, update and delete decisions for `Custom::AppFabricIngestion`.
  *
@@ -108,25 +137,40 @@ function bundleId(identifier: string): string {
  * so that the `State` attribute is known without asking AppFabric on every update.
  */
 export class IngestionLifecycle {
-  constructor(private readonly client: AppFabricClient, private readonly log: Logger) {}
+  constructor(
+    private readonly client: AppFabricClient,
+    private readonly log: Logger,
+    /** The owner tag value of the resource this event is for. */
+    private readonly owner: string,
+    private readonly budget: TimeBudget = { remainingMs: () => Number.POSITIVE_INFINITY },
+  ) {}
 
   public async create(props: IngestionProperties, requestId: string): Promise<HandlerResult> {
     const clientToken = clientTokenFor(requestId);
-    const tags = toTagList(props.tags);
-    const { ingestion } = await this.client.createIngestion({
-      appBundleIdentifier: props.appBundleIdentifier,
-      app: props.app,
-      tenantId: props.tenantId,
-      ingestionType: props.ingestionType,
-      clientToken,
-      tags: tags.length > 0 ? tags : undefined,
-    });
-    this.log.info('ingestion created', { operation: 'CreateIngestion', outcome: 'success', ingestionArn: ingestion.arn, clientToken });
-
-    if (ingestion.state !== 'enabled') {
-      await this.startNewIngestion(ingestion);
+    let arn: string;
+    let state: IngestionState;
+    try {
+      const { ingestion } = await this.client.createIngestion({
+        appBundleIdentifier: props.appBundleIdentifier,
+        app: props.app,
+        tenantId: props.tenantId,
+        ingestionType: props.ingestionType,
+        clientToken,
+        tags: toTagList({ ...props.tags, [OWNER_TAG_KEY]: this.owner }),
+      });
+      ({ arn, state } = ingestion);
+      this.log.info('ingestion created', { operation: 'CreateIngestion', outcome: 'success', ingestionArn: arn, clientToken });
+    } catch (error) {
+      if (!isError(error, 'ConflictException')) {
+        throw error;
+      }
+      ({ arn, state } = await this.adopt(props, error as AppFabricError));
     }
-    return resultFor(ingestion.arn);
+
+    if (state !== 'enabled') {
+      await this.startNewIngestion(arn);
+    }
+    return resultFor(arn);
   }
 
   public async update(
@@ -135,7 +179,7 @@ export class IngestionLifecycle {
     if (!parseIngestionArn(physicalResourceId) || requiresReplacement(oldProps, newProps)) {
       // A new physical id makes CloudFormation delete the old ingestion once the update succeeds.
       this.log.info('replacing ingestion', { operation: 'CreateIngestion' });
-      return this.create(newProps, requestId);
+      return this.replace(newProps, requestId);
     }
 
     try {
@@ -151,13 +195,81 @@ export class IngestionLifecycle {
     return resultFor(physicalResourceId);
   }
 
-  public async delete(physicalResourceId: string): Promise<HandlerResult> {
+  public async delete(physicalResourceId: string, props: IngestionProperties | undefined): Promise<HandlerResult> {
     const ids = parseIngestionArn(physicalResourceId)?.identifiers;
-    if (!ids) {
+    if (ids) {
+      await this.stopAndDelete(ids);
+    } else if (physicalResourceId.startsWith(CREATE_UNCONFIRMED_PREFIX) && props) {
+      await this.removeOwned(props);
+    } else {
       this.log.info('no ingestion was created for this resource, nothing to delete', { outcome: 'skipped' });
-      return { physicalResourceId };
+    }
+    return { physicalResourceId };
+  }
+
+  /**
+   * Creates the replacement; if that fails with an unknown outcome, removes what may have been
+   * made, so that the old ingestion stays the only one.
+   */
+  private async replace(props: IngestionProperties, requestId: string): Promise<HandlerResult> {
+    try {
+      return await this.create(props, requestId);
+    } catch (error) {
+      if (isOutcomeUnknown(error)) {
+        this.log.warn('replacement failed mid-way, removing what it may have made', { outcome: 'cleanup' });
+        await this.removeOwned(props).catch((cleanupError: Error) => {
+          this.log.error('could not remove the replacement', { outcome: 'cleanup-failed', reason: cleanupError.message });
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * After a ConflictException: takes back an ingestion this resource made before (its creation
+   * answer was lost), or explains which ingestion is in the way and leaves it alone.
+   */
+  private async adopt(props: IngestionProperties, conflict: AppFabricError): Promise<{ arn: string; state: IngestionState }> {
+    const existing = await this.findOwned(props);
+    if (!existing.ingestion) {
+      throw conflict;
+    }
+    if (!existing.owned) {
+      throw new Error(`AppFabric CreateIngestion failed: ConflictException: an ingestion for app ${props.app} and tenant `
+        + `${props.tenantId} already exists in the app bundle: ${existing.ingestion.arn}. It was not made by this resource, `
+        + 'so it is left alone: delete it, or use it with Ingestion.fromIngestionArn instead of creating another');
     }
 
+    this.log.info('taking back an ingestion this resource made earlier', {
+      outcome: 'adopted', ingestionArn: existing.ingestion.arn, tagKeys: Object.keys(existing.tags),
+    });
+    await this.updateTags(existing.ingestion.arn, existing.tags, props.tags);
+    return existing.ingestion;
+  }
+
+  /** Stops and deletes the ingestion this resource made for these properties, if there is one. */
+  private async removeOwned(props: IngestionProperties): Promise<void> {
+    const existing = await this.findOwned(props);
+    if (existing.ingestion && existing.owned) {
+      this.log.info('removing an ingestion this resource made', { outcome: 'cleanup', ingestionArn: existing.ingestion.arn });
+      await this.stopAndDelete(parseIngestionArn(existing.ingestion.arn)!.identifiers);
+    } else {
+      this.log.info('no ingestion of this resource to remove', { outcome: 'skipped' });
+    }
+  }
+
+  private async findOwned(props: IngestionProperties) {
+    const ingestion = (await this.client.listAllIngestions(props.appBundleIdentifier))
+      .find((candidate) => candidate.app === props.app && candidate.tenantId === props.tenantId);
+    if (!ingestion) {
+      return { ingestion: undefined, owned: false, tags: {} as TagMap };
+    }
+    const { tags } = await this.client.listTagsForResource({ resourceArn: ingestion.arn });
+    const tagMap: TagMap = Object.fromEntries(tags.map((tag) => [tag.key, tag.value]));
+    return { ingestion, owned: tagMap[OWNER_TAG_KEY] === this.owner, tags: normaliseTags(tagMap) };
+  }
+
+  private async stopAndDelete(ids: IngestionIdentifiers): Promise<void> {
     // AppFabric deletes only stopped ingestions. Stopping one that is already stopped is refused
     // with a conflict, which is the state wanted.
     try {
@@ -166,7 +278,7 @@ export class IngestionLifecycle {
     } catch (error) {
       if (isError(error, 'ResourceNotFoundException')) {
         this.log.info('ingestion already gone', { operation: 'StopIngestion', outcome: 'not-found' });
-        return { physicalResourceId };
+        return;
       }
       if (!isError(error, 'ConflictException')) {
         throw error;
@@ -174,16 +286,26 @@ export class IngestionLifecycle {
       this.log.info('ingestion not running', { operation: 'StopIngestion', outcome: 'conflict', reason: (error as Error).message });
     }
 
-    try {
-      await this.client.deleteIngestion(ids);
-      this.log.info('ingestion deleted', { operation: 'DeleteIngestion', outcome: 'success' });
-    } catch (error) {
-      if (!isError(error, 'ResourceNotFoundException')) {
-        throw error;
+    // A conflict on delete means something still holds the ingestion (its destinations, a stop
+    // in progress): wait a little for it to clear, then report it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.deleteIngestion(ids);
+        this.log.info('ingestion deleted', { operation: 'DeleteIngestion', outcome: 'success' });
+        return;
+      } catch (error) {
+        if (isError(error, 'ResourceNotFoundException')) {
+          this.log.info('ingestion already gone', { operation: 'DeleteIngestion', outcome: 'not-found' });
+          return;
+        }
+        const waitMs = DELETE_CONFLICT_WAIT_MS * 2 ** (attempt - 1);
+        if (!isError(error, 'ConflictException') || attempt >= DELETE_CONFLICT_ATTEMPTS || waitMs + 1_000 > this.budget.remainingMs()) {
+          throw error;
+        }
+        this.log.warn('ingestion cannot be deleted yet', { operation: 'DeleteIngestion', outcome: 'conflict', attempt, waitMs });
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
-      this.log.info('ingestion already gone', { operation: 'DeleteIngestion', outcome: 'not-found' });
     }
-    return { physicalResourceId };
   }
 
   private async updateTags(resourceArn: string, oldTags: TagMap, newTags: TagMap): Promise<void> {
@@ -197,12 +319,12 @@ export class IngestionLifecycle {
       this.log.info('tags set', { operation: 'TagResource', outcome: 'success', tagKeys: toSet.map((tag) => tag.key) });
     }
     if (toRemove.length === 0 && toSet.length === 0) {
-      this.log.info('nothing to change', { outcome: 'unchanged' });
+      this.log.info('tags unchanged', { outcome: 'unchanged' });
     }
   }
 
-  private async startNewIngestion(ingestion: Ingestion): Promise<void> {
-    const ids = parseIngestionArn(ingestion.arn)!.identifiers;
+  private async startNewIngestion(arn: string): Promise<void> {
+    const ids = parseIngestionArn(arn)!.identifiers;
     try {
       await this.client.startIngestion(ids);
       this.log.info('ingestion started', { operation: 'StartIngestion', outcome: 'success' });
@@ -214,11 +336,16 @@ export class IngestionLifecycle {
       this.log.error('could not start the new ingestion, deleting it', { operation: 'StartIngestion', outcome: 'failed' });
       await this.client.deleteIngestion(ids).catch((cleanupError: Error) => {
         this.log.error('could not delete the new ingestion', { operation: 'DeleteIngestion', reason: cleanupError.message });
+        Object.assign(error as object, { outcomeUnknown: true });
       });
       throw error;
     }
   }
 }
+
+/** Conflicts on delete are waited out this many times, doubling from this wait. */
+const DELETE_CONFLICT_ATTEMPTS = 4;
+const DELETE_CONFLICT_WAIT_MS = 1_000;
 
 function resultFor(ingestionArn: string): HandlerResult {
   const { appBundleArn, ingestionId } = parseIngestionArn(ingestionArn)!;

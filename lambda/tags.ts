@@ -1,3 +1,4 @@
+import { OWNER_TAG_KEY } from '../lib/owner-tag';
 import type { Tag } from './appfabric';
 
 export type TagMap = Record<string, string>;
@@ -10,7 +11,8 @@ export interface TagChanges {
 }
 
 /**
- * Reads the `Tags` property of a custom resource into a map, without AWS-reserved `aws:` keys.
+ * Reads the `Tags` property of a custom resource into a map, without AWS-reserved `aws:` keys
+ * and without the handler's own owner tag, which only the handler sets.
  *
  * CloudFormation passes the map the construct rendered; values arrive as strings, but a
  * hand-edited template can hold numbers or booleans, which AppFabric would receive as text anyway.
@@ -25,7 +27,7 @@ export function normaliseTags(raw: unknown): TagMap {
   const tags: TagMap = {};
   for (const [key, value] of Object.entries(raw)) {
     // AWS reserves the prefix whatever its case.
-    if (key.toLowerCase().startsWith('aws:')) {
+    if (key.toLowerCase().startsWith('aws:') || key === OWNER_TAG_KEY) {
       continue;
     }
     if (value !== null && typeof value === 'object') {

@@ -524,7 +524,7 @@ describe('AppFabricEmulator', () => {
 
     test('injectFault refuses an operation the emulator does not serve', () => {
       // THEN
-      expect(() => emu.injectFault({ operation: 'ListIngestions' as never, fault: { kind: 'reset' } }))
+      expect(() => emu.injectFault({ operation: 'ListAppBundles' as never, fault: { kind: 'reset' } }))
         .toThrow(/operation must be one of/);
     });
 
@@ -567,10 +567,10 @@ describe('AppFabricEmulator', () => {
   });
 
   describe('routes', () => {
-    test('every served route is the API model route of its operation, and all 8 operations are served', () => {
+    test('every served route is the API model route of its operation, and all 9 operations are served', () => {
       // THEN
       expect(emu.routes.map((r) => r.operation).sort()).toEqual([...OPERATIONS].sort());
-      expect(OPERATIONS).toHaveLength(8);
+      expect(OPERATIONS).toHaveLength(9);
       for (const route of emu.routes) {
         const http = MODEL.operations[route.operation].http;
         expect(route).toEqual({
@@ -606,12 +606,12 @@ describe('AppFabricEmulator', () => {
       const bundleArn = emu.createAppBundle();
 
       // WHEN
-      const reply = await send(emu, 'GET', ingestionsPath(bundleArn));
+      const reply = await send(emu, 'GET', `/appbundles/${encodeURIComponent(bundleArn)}/appauthorizations`);
 
       // THEN
       expect(reply.status).toBe(404);
       expect(reply.headers['x-amzn-errortype']).toBe('UnknownOperationException');
-      expect(reply.json.message).toContain('ListIngestions');
+      expect(reply.json.message).toContain('ListAppAuthorizations');
       expect(emu.calls[0].operation).toBeUndefined();
     });
 

@@ -66,6 +66,14 @@ describe('properties', () => {
     });
   });
 
+  test('takes numbers and booleans as CloudFormation would send them, as strings', () => {
+    const asNumbers = readIngestionProperties({ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: 12345, Tags: { n: 7 } });
+    const asStrings = readIngestionProperties({ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: '12345', Tags: { n: '7' } });
+    expect(asNumbers).toEqual(asStrings);
+    expect(requiresReplacement(asNumbers, asStrings)).toBe(false);
+    expect(diffTags(asNumbers.tags, asStrings.tags)).toEqual({ toSet: [], toRemove: [] });
+  });
+
   test('defaults the ingestion type and the tags', () => {
     const props = readIngestionProperties({ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: 't' });
     expect(props.ingestionType).toBe('auditLog');
@@ -74,7 +82,7 @@ describe('properties', () => {
 
   test.each([
     [{ App: 'OKTA', TenantId: 't' }, /property AppBundleIdentifier must be a non-empty string, got null/],
-    [{ AppBundleIdentifier: BUNDLE_ID, App: 42, TenantId: 't' }, /property App must be a non-empty string, got 42/],
+    [{ AppBundleIdentifier: BUNDLE_ID, App: { name: 'OKTA' }, TenantId: 't' }, /property App must be a non-empty string, got \{"name":"OKTA"\}/],
     [{ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: '' }, /property TenantId must be a non-empty string, got ""/],
     [{ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: 't', Tags: ['a'] }, /Tags must be a map of tag keys to values, got \["a"\]/],
   ])('rejects a hand-edited template: %j', (raw, message) => {

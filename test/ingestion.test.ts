@@ -162,8 +162,8 @@ describe('handler provider', () => {
         Statement: [{
           Effect: 'Allow',
           Action: [
-            'appfabric:CreateIngestion', 'appfabric:StartIngestion', 'appfabric:StopIngestion',
-            'appfabric:DeleteIngestion', 'appfabric:TagResource', 'appfabric:UntagResource',
+            'appfabric:CreateIngestion', 'appfabric:ListIngestions', 'appfabric:StartIngestion', 'appfabric:StopIngestion',
+            'appfabric:DeleteIngestion', 'appfabric:TagResource', 'appfabric:UntagResource', 'appfabric:ListTagsForResource',
           ],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:appfabric:${REGION}:${ACCOUNT}:appbundle/*`]] },
         }],
@@ -393,7 +393,9 @@ describe('synth-time validation', () => {
   });
 
   test.each([
-    ['more than 50 tags', manyTags(51), /tags must number at most 50 \(AppFabric's limit\), got 51/],
+    ['more than 49 tags', manyTags(50),
+      /tags must number at most 49 \(AppFabric allows 50 and the handler adds its own tag appfabric-ingestion:owner\), got 50/],
+    ['the handler\'s own tag', { 'appfabric-ingestion:owner': 'me' }, /tag key appfabric-ingestion:owner is reserved/],
     ['a tag key of 129 characters', { ['k'.repeat(129)]: 'v' }, /tag key must be 1 to 128 characters long, got 129 characters/],
     ['a tag value of 257 characters', { long: 'v'.repeat(257) }, /value of tag "long" must be 0 to 256 characters long, got 257 characters/],
   ])('rejects %s at synth time', (_name, tags, message) => {
@@ -405,21 +407,21 @@ describe('synth-time validation', () => {
     expect(() => Template.fromStack(stack)).toThrow(message);
   });
 
-  test('counts tags added by Tags.of against the limit of 50', () => {
+  test('counts tags added by Tags.of against the limit', () => {
     // GIVEN
     const stack = newStack();
-    new Ingestion(stack, 'Okta', oktaProps({ tags: manyTags(50) }));
+    new Ingestion(stack, 'Okta', oktaProps({ tags: manyTags(49) }));
 
     // WHEN
     Tags.of(stack).add('oneTooMany', 'x');
 
     // THEN
-    expect(() => Template.fromStack(stack)).toThrow(/got 51/);
+    expect(() => Template.fromStack(stack)).toThrow(/got 50/);
   });
 
-  test('accepts 50 tags with keys of 128 and values of 256 characters', () => {
+  test('accepts 49 tags with keys of 128 and values of 256 characters', () => {
     const stack = newStack();
-    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${i}`.padStart(128, 'k'), 'v'.repeat(256)]));
+    const tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`${i}`.padStart(128, 'k'), 'v'.repeat(256)]));
     new Ingestion(stack, 'Okta', oktaProps({ tags }));
     expect(Object.keys(Template.fromStack(stack).findResources(RESOURCE_TYPE))).toHaveLength(1);
   });

@@ -3,6 +3,8 @@ import { Ingestion, IngestionApp } from '../lib';
 import { AppFabricEmulator } from './emulator';
 import { CloudFormation, LambdaRuntime, ResponseRecorder, synthesize } from './support/lambda-runtime';
 
+/** The tag the handler adds to recognise what it made: the stack's name and the logical id. */
+const OWNED_BY_OKTA = { 'appfabric-ingestion:owner': 'Lifecycle/Okta' };
 const INGESTION_ARN = /^arn:aws:appfabric:us-east-1:111122223333:appbundle\/[a-f0-9-]{36}\/ingestion\/[a-f0-9-]{36}$/;
 
 let emulator: AppFabricEmulator;
@@ -59,7 +61,7 @@ describe('the life of an ingestion, through create, repeat, tag update, replacem
       Arn: arn, Id: arn.split('/').pop(), AppBundleArn: bundleArn, State: 'enabled',
     });
     expect(emulator.ingestions()).toEqual([expect.objectContaining({ arn, app: 'OKTA', tenantId: 'acme.okta.com', state: 'enabled' })]);
-    expect(emulator.tagsOf(arn)).toEqual({ team: 'secops', source: 'okta' });
+    expect(emulator.tagsOf(arn)).toEqual({ team: 'secops', source: 'okta', ...OWNED_BY_OKTA });
     const creates = emulator.callsOf('CreateIngestion');
     expect(creates).toHaveLength(1);
     expect(creates[0].input.body).toMatchObject({ clientToken: '4a3b2c1d-0000-4000-8000-00000000000a' });
@@ -87,7 +89,7 @@ describe('the life of an ingestion, through create, repeat, tag update, replacem
     expect(emulator.callsOf('TagResource')[0].input.body).toEqual({
       tags: expect.arrayContaining([{ key: 'owner', value: 'ir' }, { key: 'team', value: 'incident-response' }]),
     });
-    expect(emulator.tagsOf(arn)).toEqual({ team: 'incident-response', owner: 'ir' });
+    expect(emulator.tagsOf(arn)).toEqual({ team: 'incident-response', owner: 'ir', ...OWNED_BY_OKTA });
 
     // WHEN nothing changes
     emulator.clearCalls();
@@ -107,7 +109,7 @@ describe('the life of an ingestion, through create, repeat, tag update, replacem
     expect(replaced.PhysicalResourceId).not.toBe(arn);
     const newArn = replaced.PhysicalResourceId!;
     expect(emulator.ingestions().map((ingestion) => ingestion.arn).sort()).toEqual([arn, newArn].sort());
-    expect(emulator.tagsOf(newArn)).toEqual({ team: 'incident-response', source: 'okta' });
+    expect(emulator.tagsOf(newArn)).toEqual({ team: 'incident-response', source: 'okta', ...OWNED_BY_OKTA });
 
     // WHEN CloudFormation deletes the old ingestion in its cleanup, then the stack is deleted
     emulator.clearCalls();
@@ -177,7 +179,8 @@ describe('create', () => {
     // THEN
     expect(failed).toMatchObject({
       Status: 'FAILED',
-      Reason: 'AppFabric CreateIngestion failed: ValidationException: the app authorization is not connected',
+      Reason: 'AppFabric CreateIngestion failed: ValidationException: the app authorization is not connected '
+        + '(connect the app authorization for this app and tenant in AppFabric before deploying the ingestion)',
     });
     expect(emulator.callsOf('CreateIngestion')).toHaveLength(1);
     expect(emulator.ingestions()).toEqual([]);
@@ -214,14 +217,17 @@ describe('update', () => {
     const v1 = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
     const v2 = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'ir'));
     const created = await cloudFormation.create('Okta', v1);
-    emulator.injectFault({ operation: 'TagResource', fault: { kind: 'status', statusCode: 403, errorType: 'AccessDeniedException' } });
+    emulator.injectFault({
+      operation: 'TagResource', times: 3, fault: { kind: 'status', statusCode: 403, errorType: 'AccessDeniedException' },
+    });
 
     // WHEN
     const failed = await cloudFormation.update('Okta', created.PhysicalResourceId!, v2, v1);
 
     // THEN
     expect(failed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: created.PhysicalResourceId });
-    expect(failed.Reason).toMatch(/^AppFabric TagResource failed: AccessDeniedException/);
+    expect(failed.Reason).toMatch(/^AppFabric TagResource failed: AccessDeniedException: .*\(the handler's role allows AppFabric actions/);
+    expect(emulator.callsOf('TagResource')).toHaveLength(3);
   });
 });
 
@@ -240,7 +246,7 @@ describe('update after the ingestion was deleted outside CloudFormation', () => 
     expect({ status: updated.Status, reason: updated.Reason }).toEqual({ status: 'SUCCESS', reason: undefined });
     expect(updated.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
     expect(emulator.ingestions().map((ingestion) => ingestion.arn)).toEqual([updated.PhysicalResourceId]);
-    expect(emulator.tagsOf(updated.PhysicalResourceId!)).toEqual({ team: 'ir', source: 'okta' });
+    expect(emulator.tagsOf(updated.PhysicalResourceId!)).toEqual({ team: 'ir', source: 'okta', ...OWNED_BY_OKTA });
     const cleanup = await cloudFormation.delete('Okta', created.PhysicalResourceId!, v1);
     expect(cleanup.Status).toBe('SUCCESS');
     expect(emulator.ingestions()).toHaveLength(1);

@@ -26,7 +26,12 @@ export interface ResetFault {
   readonly kind: 'reset';
 }
 
-export type Fault = ThrottleFault | StatusFault | DelayFault | ResetFault;
+/** Carry the request out, then destroy the connection: the change happened but its answer is lost. */
+export interface LoseAnswerFault {
+  readonly kind: 'lose-answer';
+}
+
+export type Fault = ThrottleFault | StatusFault | DelayFault | ResetFault | LoseAnswerFault;
 export type FaultKind = Fault['kind'];
 
 export interface FaultInjection {

@@ -1,7 +1,7 @@
 export { AppFabricEmulator, type AppFabricEmulatorOptions, type EmulatorCall } from './server';
 export { EmulatorError, ERROR_STATUS } from './errors';
 export type {
-  DelayFault, Fault, FaultInjection, FaultKind, ResetFault, StatusFault, ThrottleFault,
+  DelayFault, Fault, FaultInjection, FaultKind, LoseAnswerFault, ResetFault, StatusFault, ThrottleFault,
 } from './faults';
 export { MODEL, OPERATIONS } from './model';
 export type { EmulatorRoute, OperationName, RequestInput } from './model';

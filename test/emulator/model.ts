@@ -5,6 +5,7 @@ import { EmulatorError } from './errors';
 export const OPERATIONS = [
   'CreateIngestion',
   'GetIngestion',
+  'ListIngestions',
   'StartIngestion',
   'StopIngestion',
   'DeleteIngestion',
@@ -84,6 +85,8 @@ const CONSTRAINTS: Readonly<Record<string, Constraint>> = {
   'tagKeys': { min: 1, max: 50 },
   'tagKeys.member': { min: 1, max: 128 },
   'resourceArn': { min: 1, max: 1011, pattern: /^arn:.+$/ },
+  'maxResults': { pattern: /^([1-9][0-9]?|100)$/ },
+  'nextToken': { min: 1, max: 2048 },
 };
 
 /** Reads method, path template and success code of the served operations from the API model. */

@@ -9,6 +9,11 @@ export const HANDLERS: Readonly<Record<OperationName, Handler>> = {
   CreateIngestion: (state, params) =>
     ({ ingestion: toWireIngestion(state.createIngestion(params as unknown as CreateIngestionParams)) }),
   GetIngestion: (state, params) => ({ ingestion: toWireIngestion(state.getIngestion(...ids(params))) }),
+  ListIngestions: (state, params) => state.listIngestions(
+    str(params.appBundleIdentifier),
+    params.maxResults === undefined ? undefined : Number(params.maxResults),
+    params.nextToken === undefined ? undefined : str(params.nextToken),
+  ),
   StartIngestion: (state, params) => {
     state.setIngestionState(...ids(params), 'enabled');
     return {};

@@ -289,6 +289,10 @@ export class AppFabricEmulator {
       }
       const params = readParams(operation, call.input);
       const result = HANDLERS[operation](this.state, params);
+      if (fault?.kind === 'lose-answer') {
+        req.socket.destroy();
+        return;
+      }
       this.respond(res, call, match.route.successCode, {}, result);
     } catch (error) {
       const failure = error instanceof EmulatorError

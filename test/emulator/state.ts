@@ -120,6 +120,25 @@ export class AppFabricState {
     return ingestion;
   }
 
+  /**
+   * One page of a bundle's ingestions, oldest first. Pages hold 10 by default, so that tests meet
+   * pagination with few ingestions; the token is the offset of the next page.
+   */
+  public listIngestions(appBundleIdentifier: string, maxResults = 10, nextToken?: string) {
+    const appBundleArn = this.resolveBundle(appBundleIdentifier);
+    const offset = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new EmulatorError('ValidationException', `nextToken ${nextToken} is not a token this emulator gave out`);
+    }
+    const all = [...this.ingestionsByArn.values()].filter((ingestion) => ingestion.appBundleArn === appBundleArn);
+    const page = all.slice(offset, offset + maxResults);
+    const next = offset + maxResults < all.length ? Buffer.from(String(offset + maxResults)).toString('base64url') : undefined;
+    return {
+      ingestions: page.map(({ arn, app, tenantId, state }) => ({ arn, app, tenantId, state })),
+      ...(next ? { nextToken: next } : {}),
+    };
+  }
+
   public getIngestion(appBundleIdentifier: string, ingestionIdentifier: string): IngestionRecord {
     return this.resolveIngestion(appBundleIdentifier, ingestionIdentifier);
   }
