@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** Where the build writes the bundled handler; the npm package ships this folder. */
 const HANDLER_BUNDLE_DIR = path.join(__dirname, '..', 'lambda-bundle');
@@ -83,5 +84,37 @@ export class IngestionProvider extends Construct {
 
     this.function = handler;
     this.serviceToken = handler.functionArn;
+
+    acknowledgeNagFindingsOfHandler(scope, handler);
   }
+}
+
+/**
+ * The cdk-nag AwsSolutions findings the handler raises by design, acknowledged on the exact
+ * resources and findings, so that a user who runs cdk-nag sees none for what they cannot change.
+ */
+function acknowledgeNagFindingsOfHandler(stack: Stack, handler: lambda.Function): void {
+  const role = handler.role!.node;
+  acknowledgeNagFindings(role.defaultChild as CfnResource, [{
+    rule: 'AwsSolutions-IAM4',
+    appliesTo: 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+    reason: 'AWSLambdaBasicExecutionRole grants only the CloudWatch Logs writes every Lambda function needs for its logs; '
+      + 'aws-cdk-lib gives it to every function role it creates',
+  }]);
+
+  // cdk-nag shows an unresolved region or account as the pseudo parameter it references.
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  acknowledgeNagFindings(role.findChild('DefaultPolicy').node.defaultChild as CfnResource, [{
+    rule: 'AwsSolutions-IAM5',
+    appliesTo: `Resource::arn:<AWS::Partition>:appfabric:${region}:${account}:appbundle/*`,
+    reason: 'the handler serves every ingestion of the stack, and ingestion ids exist only once created; the wildcard covers the '
+      + 'app bundles of the stack\'s own account and region (AppFabric allows one) and their ingestions, for ingestion actions only',
+  }]);
+
+  acknowledgeNagFindings(handler.node.defaultChild as CfnResource, [{
+    rule: 'AwsSolutions-L1',
+    reason: 'the handler ships pre-bundled and tested for one Node.js runtime, which the library pins; '
+      + 'it moves to a newer runtime in a release of this library, not in a user\'s app',
+  }]);
 }
