@@ -174,7 +174,7 @@ export class AppFabricClient {
       sha256: Hash.bind(null, 'sha256'),
     });
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.http = new NodeHttpHandler({ connectionTimeout: 5_000 });
+    this.http = new NodeHttpHandler({ connectionTimeout: 5_000, throwOnRequestTimeout: true });
     this.maxAttempts = options.maxAttempts ?? 8;
     this.timeBudget = options.timeBudget ?? { remainingMs: () => Number.POSITIVE_INFINITY };
     this.onAttempt = options.onAttempt;

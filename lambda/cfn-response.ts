@@ -78,7 +78,7 @@ export async function sendResponse(
   }
   const url = new URL(responseUrl);
   const body = JSON.stringify(response);
-  const http = new NodeHttpHandler({ connectionTimeout: 5_000 });
+  const http = new NodeHttpHandler({ connectionTimeout: 5_000, throwOnRequestTimeout: true });
   // S3 can answer 503 SlowDown: back off for up to about 15 seconds, as long as the function has time.
   let plannedDelayMs = 0;
   const retries = new ConfiguredRetryStrategy(6, () => plannedDelayMs);

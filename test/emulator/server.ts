@@ -199,6 +199,11 @@ export class AppFabricEmulator {
     this.log.length = 0;
   }
 
+  /** Drops the faults not yet handed out. */
+  public clearFaults(): void {
+    this.faults.clear();
+  }
+
   /** Queues a fault for the next `times` calls matching `operation`; consumed first in, first out. */
   public injectFault(injection: FaultInjection): void {
     this.faults.add(injection);
