@@ -13,8 +13,9 @@ export { OWNER_TAG_KEY };
 export const CREATE_FAILED_PREFIX = 'create-failed:';
 
 /**
- * Physical id of a create whose outcome is unknown (AppFabric timed out or failed mid-way): the
- * Delete of the rollback looks for an ingestion this resource owns and removes it.
+ * Physical id of a create whose outcome is unknown (AppFabric timed out or failed mid-way). Its
+ * Delete, like that of any other physical id that is no ARN (CloudFormation never heard the
+ * answer), looks for an ingestion this resource owns and removes it.
  */
 export const CREATE_UNCONFIRMED_PREFIX = 'create-unconfirmed:';
 
@@ -199,10 +200,10 @@ export class IngestionLifecycle {
     const ids = parseIngestionArn(physicalResourceId)?.identifiers;
     if (ids) {
       await this.stopAndDelete(ids);
-    } else if (physicalResourceId.startsWith(CREATE_UNCONFIRMED_PREFIX) && props) {
-      await this.removeOwned(props);
-    } else {
+    } else if (physicalResourceId.startsWith(CREATE_FAILED_PREFIX) || !props) {
       this.log.info('no ingestion was created for this resource, nothing to delete', { outcome: 'skipped' });
+    } else {
+      await this.removeOwned(props);
     }
     return { physicalResourceId };
   }

@@ -109,6 +109,21 @@ export interface LambdaEnvironment {
  * gets an event and a context with a deadline.
  */
 export class LambdaRuntime {
+  private static stdoutPatched = false;
+  private static currentLogs: string[] = [];
+
+  /** Sends what the handler writes to standard output to the log of the runtime that ran last. */
+  private static captureStdout(logs: string[]): void {
+    LambdaRuntime.currentLogs = logs;
+    if (!LambdaRuntime.stdoutPatched) {
+      LambdaRuntime.stdoutPatched = true;
+      process.stdout.write = ((chunk: string | Uint8Array) => {
+        LambdaRuntime.currentLogs.push(...String(chunk).split('\n').filter((line) => line.length > 0));
+        return true;
+      }) as typeof process.stdout.write;
+    }
+  }
+
   public readonly logs: string[] = [];
   private readonly handler: Handler;
 
@@ -124,26 +139,16 @@ export class LambdaRuntime {
       getRemainingTimeInMillis: () => deadline - Date.now(),
     } as unknown as Context;
 
-    const variables: Record<string, string | undefined> = {
+    // A function's environment is fixed for its life; invocations may overlap, as on concurrent Lambdas.
+    setEnvironment({
       AWS_REGION: this.environment.region,
       AWS_ACCESS_KEY_ID: this.environment.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: this.environment.credentials.secretAccessKey,
       AWS_SESSION_TOKEN: this.environment.credentials.sessionToken,
       AWS_ENDPOINT_URL_APPFABRIC: this.environment.endpoint,
-    };
-    const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
-    setEnvironment(variables);
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      this.logs.push(...String(chunk).split('\n').filter((line) => line.length > 0));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      await this.handler(event, context);
-    } finally {
-      process.stdout.write = write;
-      setEnvironment(saved);
-    }
+    });
+    LambdaRuntime.captureStdout(this.logs);
+    await this.handler(event, context);
   }
 }
 

@@ -24,6 +24,8 @@ export class StackSimulator {
   /** The properties of the last successful deployment. */
   public properties?: Properties;
   public readonly steps: StepRecord[] = [];
+  /** A rollback Delete that failed: CloudFormation retries it before anything else (continue rollback, delete stack). */
+  private pendingDelete?: { physicalResourceId: string; properties: Properties };
 
   constructor(private readonly cloudFormation: CloudFormation, public readonly logicalResourceId: string) {}
 
@@ -33,13 +35,17 @@ export class StackSimulator {
    * @returns the answer to the deploying request (Create or Update)
    */
   public async deploy(properties: Properties, requestId: string = randomUUID()): Promise<CloudFormationCustomResourceResponse> {
+    const blocked = await this.retryPendingDelete();
+    if (blocked) {
+      return blocked;
+    }
     if (!this.physicalResourceId) {
       const answer = await this.step('Create', () => this.cloudFormation.create(this.logicalResourceId, properties, requestId));
       if (answer.Status === 'SUCCESS') {
         this.physicalResourceId = answer.PhysicalResourceId;
         this.properties = properties;
       } else {
-        await this.step('Delete', () => this.cloudFormation.delete(this.logicalResourceId, answer.PhysicalResourceId!, properties));
+        await this.rollbackCreate(answer.PhysicalResourceId!, properties);
       }
       return answer;
     }
@@ -74,20 +80,46 @@ export class StackSimulator {
     if (this.physicalResourceId) {
       throw new Error('an answer can only get lost on a create in this simulator');
     }
+    if (await this.retryPendingDelete()) {
+      return;
+    }
     await this.step('Create', () => this.cloudFormation.create(this.logicalResourceId, properties));
-    await this.step('Delete', () => this.cloudFormation.delete(this.logicalResourceId, `${this.logicalResourceId}-timed-out`, properties));
+    await this.rollbackCreate(`${this.logicalResourceId}-timed-out`, properties);
   }
 
   /** Deletes the resource, as a stack deletion or its removal from the template does. */
   public async destroy(): Promise<CloudFormationCustomResourceResponse | undefined> {
-    if (!this.physicalResourceId) {
-      return undefined;
+    const blocked = await this.retryPendingDelete();
+    if (blocked || !this.physicalResourceId) {
+      return blocked;
     }
     const id = this.physicalResourceId;
     const answer = await this.step('Delete', () => this.cloudFormation.delete(this.logicalResourceId, id, this.properties!), id);
     if (answer.Status === 'SUCCESS') {
       this.physicalResourceId = undefined;
       this.properties = undefined;
+    }
+    return answer;
+  }
+
+  private async rollbackCreate(physicalResourceId: string, properties: Properties): Promise<void> {
+    const answer = await this.step('Delete', () => this.cloudFormation.delete(this.logicalResourceId, physicalResourceId, properties));
+    if (answer.Status !== 'SUCCESS') {
+      this.pendingDelete = { physicalResourceId, properties };
+    }
+  }
+
+  /** @returns the failed answer when the pending delete still fails, so nothing else may happen */
+  private async retryPendingDelete(): Promise<CloudFormationCustomResourceResponse | undefined> {
+    const pending = this.pendingDelete;
+    if (!pending) {
+      return undefined;
+    }
+    const answer = await this.step('Delete', () =>
+      this.cloudFormation.delete(this.logicalResourceId, pending.physicalResourceId, pending.properties));
+    if (answer.Status === 'SUCCESS') {
+      this.pendingDelete = undefined;
+      return undefined;
     }
     return answer;
   }
