@@ -58,6 +58,18 @@ try {
     assert.throws(() => appRequire.resolve(devTool), `${devTool} is installed next to the package, so the check proves nothing`);
   }
 
+  // What Construct Hub reads: the package's metadata and the jsii assembly with its language targets.
+  const installed = path.join(app, 'node_modules', 'cdk-appfabric-ingestion');
+  const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+  const assembly = JSON.parse(fs.readFileSync(path.join(installed, '.jsii'), 'utf8'));
+  assert.ok(manifest.keywords.includes('cdk') && manifest.keywords.includes('awscdk'), `keywords ${manifest.keywords}`);
+  assert.match(manifest.version, /^0\./, 'an experimental package stays at 0.x');
+  assert.equal(assembly.docs?.stability, 'experimental');
+  assert.equal(assembly.license, 'Apache-2.0');
+  assert.deepEqual(Object.keys(assembly.targets).sort(), ['dotnet', 'go', 'java', 'js', 'python']);
+  assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['aws-cdk-lib', 'constructs']);
+  assert.deepEqual(manifest.dependencies ?? {}, {}, 'runtime dependencies would need bundling for jsii');
+
   // 4. Synthesize a plain JavaScript app that uses the package as a user would.
   fs.writeFileSync(path.join(app, 'app.js'), `
 const { App, Stack } = require('aws-cdk-lib');
