@@ -231,6 +231,76 @@ describe('update', () => {
   });
 });
 
+describe('rollback after a successful replacement, when another resource of the stack fails', () => {
+  test.each([
+    ['the new physical id', (_old: string, replacement: string) => replacement],
+    ['the old physical id', (old: string) => old],
+  ])('an Update back to the old properties sent to %s returns the old ingestion', async (_name, target) => {
+    // GIVEN an ingestion replaced by one for another tenant
+    const v1 = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
+    const v2 = propertiesOf(oktaStack(bundleArn, 'acme-eu.okta.com', 'secops'));
+    const created = await cloudFormation.create('Okta', v1);
+    const replaced = await cloudFormation.update('Okta', created.PhysicalResourceId!, v2, v1);
+    expect(replaced.Status).toBe('SUCCESS');
+
+    // WHEN CloudFormation rolls the resource back to the old properties
+    const rollback = await cloudFormation.update('Okta', target(created.PhysicalResourceId!, replaced.PhysicalResourceId!), v1, v2);
+
+    // THEN the old ingestion is the resource again, and CloudFormation's cleanup of the new one leaves only it
+    expect({ status: rollback.Status, reason: rollback.Reason }).toEqual({ status: 'SUCCESS', reason: undefined });
+    expect(rollback.PhysicalResourceId).toBe(created.PhysicalResourceId);
+    const cleanup = await cloudFormation.delete('Okta', replaced.PhysicalResourceId!, v2);
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(emulator.ingestions().map((ingestion) => ingestion.arn)).toEqual([created.PhysicalResourceId]);
+    expect(emulator.tagsOf(created.PhysicalResourceId!)).toEqual({ team: 'secops', source: 'okta', ...OWNED_BY_OKTA });
+  });
+});
+
+describe('a create whose answer CloudFormation never heard', () => {
+  test('a later deploy takes back the ingestion this resource made', async () => {
+    // GIVEN a create that succeeded in AppFabric, while CloudFormation timed out and kept no physical id
+    const properties = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
+    const lost = await cloudFormation.create('Okta', properties);
+
+    // WHEN the next deploy creates the resource again, with a new RequestId
+    const again = await cloudFormation.create('Okta', properties);
+
+    // THEN it gets the same ingestion, and no second one exists
+    expect({ status: again.Status, reason: again.Reason }).toEqual({ status: 'SUCCESS', reason: undefined });
+    expect(again.PhysicalResourceId).toBe(lost.PhysicalResourceId);
+    expect(emulator.ingestions()).toHaveLength(1);
+  });
+
+  test('the rollback Delete for a physical id CloudFormation made up removes it', async () => {
+    // GIVEN
+    const properties = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
+    await cloudFormation.create('Okta', properties);
+
+    // WHEN
+    const rollback = await cloudFormation.delete('Okta', 'Okta-timed-out', properties);
+
+    // THEN
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(emulator.ingestions()).toEqual([]);
+  });
+
+  test('the owned ingestion is found among many pages of others', async () => {
+    // GIVEN 25 other ingestions in the bundle, made before ours
+    for (let i = 0; i < 25; i++) {
+      await cloudFormation.create(`Other${i}`, propertiesOf(oktaStack(bundleArn, `other${i}.okta.com`, 'x')));
+    }
+    const properties = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
+    const lost = await cloudFormation.create('Okta', properties);
+
+    // WHEN
+    const again = await cloudFormation.create('Okta', properties);
+
+    // THEN
+    expect(again.PhysicalResourceId).toBe(lost.PhysicalResourceId);
+    expect(emulator.callsOf('ListIngestions').length).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('update after the ingestion was deleted outside CloudFormation', () => {
   test('a tag update makes the ingestion again under a new physical id', async () => {
     // GIVEN an ingestion deleted behind CloudFormation's back
