@@ -18,11 +18,13 @@ const PROVIDER_MARKER = Symbol.for('cdk-appfabric-ingestion.IngestionProvider');
 /** The AppFabric actions the handler needs, and no others. */
 const APPFABRIC_ACTIONS = [
   'appfabric:CreateIngestion',
+  'appfabric:ListIngestions',
   'appfabric:StartIngestion',
   'appfabric:StopIngestion',
   'appfabric:DeleteIngestion',
   'appfabric:TagResource',
   'appfabric:UntagResource',
+  'appfabric:ListTagsForResource',
 ];
 
 /**
