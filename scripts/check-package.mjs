@@ -18,8 +18,10 @@ function run(command, args, cwd, env = {}) {
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-appfabric-ingestion-package-'));
 try {
-  // 1. Pack: prepack builds the handler bundle and compiles the library with jsii.
-  run('npm', ['pack', '--loglevel', 'warn', '--pack-destination', work], root);
+  // 1. Pack: prepack builds the handler bundle and compiles the library with jsii. `--prebuilt` (used by
+  // `npm test`, which has just built both) skips that second build.
+  const prebuilt = process.argv.includes('--prebuilt');
+  run('npm', ['pack', '--loglevel', 'warn', '--pack-destination', work, ...(prebuilt ? ['--ignore-scripts'] : [])], root);
   const [tarballName] = fs.readdirSync(work).filter(f => f.endsWith('.tgz'));
   assert.ok(tarballName, 'npm pack wrote no tarball');
   const tarball = path.join(work, tarballName);
