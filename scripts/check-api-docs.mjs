@@ -6,6 +6,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+
+// jsii-docgen reads the compiled assembly: compile first when it is missing or older than a source.
+const assembly = path.join(root, '.jsii');
+const sources = fs.readdirSync(path.join(root, 'lib'), { recursive: true })
+  .filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+  .map(f => path.join(root, 'lib', f));
+const assemblyTime = fs.existsSync(assembly) ? fs.statSync(assembly).mtimeMs : 0;
+if (sources.some(f => fs.statSync(f).mtimeMs > assemblyTime)) {
+  execFileSync('npm', ['run', 'compile'], { cwd: root, stdio: 'inherit' });
+}
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-appfabric-ingestion-docgen-'));
 try {
   const fresh = path.join(work, 'API.md');
