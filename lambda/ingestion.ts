@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { AppFabricClient, AppFabricError, IngestionIdentifiers, IngestionState, TimeBudget } from './appfabric';
 import { OWNER_TAG_KEY } from '../lib/owner-tag';
+import { AppFabricClient, AppFabricError, IngestionIdentifiers, IngestionState, TimeBudget } from './appfabric';
 import { Logger } from './log';
 import { diffTags, normaliseTags, TagMap, toTagList } from './tags';
 

@@ -1,6 +1,6 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as model from 'aws-sdk/apis/appfabric-2023-05-19.min.json';
 import { ROUTES } from '../lambda/appfabric';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { failureResponse, MAX_RESPONSE_BYTES, oneLineReason } from '../lambda/cfn-response';
 import { clientTokenFor, parseIngestionArn, readIngestionProperties, requiresReplacement } from '../lambda/ingestion';
 import { Logger } from '../lambda/log';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
-import * as fc from 'fast-check';
 import { Stack } from 'aws-cdk-lib';
-import { Ingestion, IngestionApp } from '../lib';
+import * as fc from 'fast-check';
 import { diffTags, TagMap } from '../lambda/tags';
+import { Ingestion, IngestionApp } from '../lib';
 import { AppFabricEmulator, Fault } from './emulator';
 import { CloudFormation, LambdaRuntime, ResponseRecorder, synthesize } from './support/lambda-runtime';
 import { StackSimulator } from './support/stack-simulator';
