@@ -56,6 +56,40 @@ export interface ListIngestionsInput {
   readonly nextToken?: string;
 }
 
+export interface ProcessingConfiguration {
+  readonly auditLog: { readonly schema: string; readonly format: string };
+}
+
+export interface DestinationConfiguration {
+  readonly auditLog: {
+    readonly destination: { readonly s3Bucket: { bucketName: string; prefix?: string } } | { readonly firehoseStream: { streamName: string } };
+  };
+}
+
+export interface IngestionDestination {
+  readonly arn: string;
+  readonly ingestionArn: string;
+  readonly processingConfiguration: ProcessingConfiguration;
+  readonly destinationConfiguration: DestinationConfiguration;
+  readonly status?: string;
+  readonly statusReason?: string;
+}
+
+export interface IngestionDestinationIdentifiers extends IngestionIdentifiers {
+  readonly ingestionDestinationIdentifier: string;
+}
+
+export interface CreateIngestionDestinationInput extends IngestionIdentifiers {
+  readonly processingConfiguration: ProcessingConfiguration;
+  readonly destinationConfiguration: DestinationConfiguration;
+  readonly clientToken?: string;
+  readonly tags?: Tag[];
+}
+
+export interface UpdateIngestionDestinationInput extends IngestionDestinationIdentifiers {
+  readonly destinationConfiguration: DestinationConfiguration;
+}
+
 export interface TagResourceInput {
   readonly resourceArn: string;
   readonly tags: Tag[];
@@ -130,7 +164,7 @@ export class AppFabricError extends Error {
 }
 
 interface Route {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path with `{label}` placeholders, filled from input members of the same name. */
   readonly path: string;
   readonly successCode: number;
@@ -146,6 +180,24 @@ export const ROUTES = {
   StartIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/start', successCode: 200 },
   StopIngestion: { method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/stop', successCode: 200 },
   DeleteIngestion: { method: 'DELETE', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}', successCode: 204 },
+  CreateIngestionDestination: {
+    method: 'POST', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/ingestiondestinations', successCode: 201,
+  },
+  GetIngestionDestination: {
+    method: 'GET',
+    path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/ingestiondestinations/{ingestionDestinationIdentifier}',
+    successCode: 200,
+  },
+  UpdateIngestionDestination: {
+    method: 'PATCH',
+    path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/ingestiondestinations/{ingestionDestinationIdentifier}',
+    successCode: 200,
+  },
+  DeleteIngestionDestination: {
+    method: 'DELETE',
+    path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/ingestiondestinations/{ingestionDestinationIdentifier}',
+    successCode: 204,
+  },
   TagResource: { method: 'POST', path: '/tags/{resourceArn}', successCode: 200 },
   UntagResource: { method: 'DELETE', path: '/tags/{resourceArn}', successCode: 200, query: ['tagKeys'] },
   ListTagsForResource: { method: 'GET', path: '/tags/{resourceArn}', successCode: 200 },
@@ -214,6 +266,22 @@ export class AppFabricClient {
 
   public async deleteIngestion(input: IngestionIdentifiers): Promise<void> {
     await this.send('DeleteIngestion', input);
+  }
+
+  public async createIngestionDestination(input: CreateIngestionDestinationInput): Promise<{ ingestionDestination: IngestionDestination }> {
+    return this.send('CreateIngestionDestination', input);
+  }
+
+  public async getIngestionDestination(input: IngestionDestinationIdentifiers): Promise<{ ingestionDestination: IngestionDestination }> {
+    return this.send('GetIngestionDestination', input);
+  }
+
+  public async updateIngestionDestination(input: UpdateIngestionDestinationInput): Promise<{ ingestionDestination: IngestionDestination }> {
+    return this.send('UpdateIngestionDestination', input);
+  }
+
+  public async deleteIngestionDestination(input: IngestionDestinationIdentifiers): Promise<void> {
+    await this.send('DeleteIngestionDestination', input);
   }
 
   public async tagResource(input: TagResourceInput): Promise<void> {
@@ -316,7 +384,7 @@ export class AppFabricClient {
       }
     }
 
-    const hasBody = route.method === 'POST';
+    const hasBody = route.method === 'POST' || route.method === 'PATCH';
     const body = hasBody ? JSON.stringify(members) : undefined;
     const basePath = this.endpoint.pathname.replace(/\/$/, '');
     return new HttpRequest({

@@ -1,6 +1,7 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { AppFabricClient, AppFabricError, TimeBudget } from './appfabric';
 import { failureResponse, sendResponse, successResponse } from './cfn-response';
+import { DESTINATION_RESOURCE_TYPE, DestinationLifecycle, readDestinationProperties } from './destination';
 import {
   CREATE_FAILED_PREFIX, CREATE_UNCONFIRMED_PREFIX, HandlerResult, INGESTION_RESOURCE_TYPE, IngestionLifecycle, IngestionProperties,
   isOutcomeUnknown, ownerOf, readIngestionProperties,
@@ -42,7 +43,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   let response;
   try {
     const owner = ownerOf(event.StackId, event.LogicalResourceId);
-    const result = await dispatch(event, new IngestionLifecycle(client, log, owner, workBudget));
+    const result = await dispatch(event, new IngestionLifecycle(client, log, owner, workBudget), new DestinationLifecycle(client, log));
     response = successResponse(event, result.physicalResourceId, result.data);
   } catch (error) {
     const reason = describeFailure(error);
@@ -57,13 +58,19 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   await sendResponse(event.ResponseURL, response, log, responseBudget);
 }
 
-async function dispatch(event: CloudFormationCustomResourceEvent, ingestions: IngestionLifecycle): Promise<HandlerResult> {
+async function dispatch(
+  event: CloudFormationCustomResourceEvent, ingestions: IngestionLifecycle, destinations: DestinationLifecycle,
+): Promise<HandlerResult> {
+  if (event.ResourceType === DESTINATION_RESOURCE_TYPE) {
+    return dispatchDestination(event, destinations);
+  }
   if (event.ResourceType !== INGESTION_RESOURCE_TYPE) {
     // Nothing was ever made for a type this handler does not serve: its Delete (a rollback) must succeed.
     if (event.RequestType === 'Delete') {
       return { physicalResourceId: event.PhysicalResourceId };
     }
-    throw new Error(`unsupported resource type ${event.ResourceType}: this handler serves ${INGESTION_RESOURCE_TYPE}`);
+    throw new Error(`unsupported resource type ${event.ResourceType}: this handler serves ${INGESTION_RESOURCE_TYPE} `
+      + `and ${DESTINATION_RESOURCE_TYPE}`);
   }
   switch (event.RequestType) {
     case 'Create':
@@ -77,6 +84,22 @@ async function dispatch(event: CloudFormationCustomResourceEvent, ingestions: In
       );
     case 'Delete':
       return ingestions.delete(event.PhysicalResourceId, readPropertiesForDelete(event.ResourceProperties));
+  }
+}
+
+async function dispatchDestination(event: CloudFormationCustomResourceEvent, destinations: DestinationLifecycle): Promise<HandlerResult> {
+  switch (event.RequestType) {
+    case 'Create':
+      return destinations.create(readDestinationProperties(event.ResourceProperties), event.RequestId);
+    case 'Update':
+      return destinations.update(
+        event.PhysicalResourceId,
+        readDestinationProperties(event.OldResourceProperties),
+        readDestinationProperties(event.ResourceProperties),
+        event.RequestId,
+      );
+    case 'Delete':
+      return destinations.delete(event.PhysicalResourceId);
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { OWNER_TAG_KEY } from '../lib/owner-tag';
 import { AppFabricClient, AppFabricError, IngestionIdentifiers, IngestionState, TimeBudget } from './appfabric';
 import { Logger } from './log';
-import { diffTags, normaliseTags, TagMap, toTagList } from './tags';
+import { normaliseTags, TagMap, toTagList, updateResourceTags } from './tags';
 
 /** The custom resource type the construct library declares for an ingestion. */
 export const INGESTION_RESOURCE_TYPE = 'Custom::AppFabricIngestion';
@@ -28,6 +28,8 @@ export interface IngestionProperties {
   readonly app: string;
   readonly tenantId: string;
   readonly ingestionType: string;
+  /** Whether the ingestion should be running. */
+  readonly enabled: boolean;
   readonly tags: TagMap;
 }
 
@@ -64,8 +66,21 @@ export function readIngestionProperties(raw: Record<string, unknown> | undefined
     app: text('App'),
     tenantId: text('TenantId'),
     ingestionType: text('IngestionType', 'auditLog'),
+    enabled: readBoolean('Enabled', properties.Enabled, true),
     tags: normaliseTags(properties.Tags),
   };
+}
+
+/** CloudFormation turns `true` into `"true"`: both mean the same. */
+export function readBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) {
+    return fallback;
+  }
+  const text = String(value).toLowerCase();
+  if (text !== 'true' && text !== 'false') {
+    throw new Error(`property ${name} must be true or false, got ${JSON.stringify(value).slice(0, 200)}`);
+  }
+  return text === 'true';
 }
 
 /**
@@ -134,8 +149,8 @@ export function isOutcomeUnknown(error: unknown): boolean {
 /**
  * Create, update and delete decisions for `Custom::AppFabricIngestion`.
  *
- * The handler keeps a managed ingestion enabled: it starts one that AppFabric created disabled,
- * so that the `State` attribute is known without asking AppFabric on every update.
+ * The handler keeps a managed ingestion in the state its `Enabled` property asks for, starting
+ * or stopping it as needed, so that the `State` attribute is known without asking AppFabric.
  */
 export class IngestionLifecycle {
   constructor(
@@ -168,10 +183,8 @@ export class IngestionLifecycle {
       ({ arn, state } = await this.adopt(props, error as AppFabricError));
     }
 
-    if (state !== 'enabled') {
-      await this.startNewIngestion(arn);
-    }
-    return resultFor(arn);
+    await this.settleState(arn, state, props.enabled);
+    return resultFor(arn, props.enabled);
   }
 
   public async update(
@@ -185,6 +198,9 @@ export class IngestionLifecycle {
 
     try {
       await this.updateTags(physicalResourceId, oldProps.tags, newProps.tags);
+      if (oldProps.enabled !== newProps.enabled) {
+        await this.setState(physicalResourceId, newProps.enabled);
+      }
     } catch (error) {
       if (!isError(error, 'ResourceNotFoundException')) {
         throw error;
@@ -193,7 +209,7 @@ export class IngestionLifecycle {
       this.log.warn('ingestion not found, creating it again', { outcome: 'not-found' });
       return this.create(newProps, requestId);
     }
-    return resultFor(physicalResourceId);
+    return resultFor(physicalResourceId, newProps.enabled);
   }
 
   public async delete(physicalResourceId: string, props: IngestionProperties | undefined): Promise<HandlerResult> {
@@ -310,36 +326,41 @@ export class IngestionLifecycle {
   }
 
   private async updateTags(resourceArn: string, oldTags: TagMap, newTags: TagMap): Promise<void> {
-    const { toSet, toRemove } = diffTags(oldTags, newTags);
-    if (toRemove.length > 0) {
-      await this.client.untagResource({ resourceArn, tagKeys: toRemove });
-      this.log.info('tags removed', { operation: 'UntagResource', outcome: 'success', tagKeys: toRemove });
-    }
-    if (toSet.length > 0) {
-      await this.client.tagResource({ resourceArn, tags: toSet });
-      this.log.info('tags set', { operation: 'TagResource', outcome: 'success', tagKeys: toSet.map((tag) => tag.key) });
-    }
-    if (toRemove.length === 0 && toSet.length === 0) {
-      this.log.info('tags unchanged', { outcome: 'unchanged' });
-    }
+    await updateResourceTags(this.client, this.log, resourceArn, oldTags, newTags);
   }
 
-  private async startNewIngestion(arn: string): Promise<void> {
-    const ids = parseIngestionArn(arn)!.identifiers;
+  /**
+   * Brings an ingestion just created (or taken back) to the wanted state. A new ingestion that
+   * cannot get there is deleted again: CloudFormation will not delete what it got no physical id for.
+   */
+  private async settleState(arn: string, state: IngestionState, enabled: boolean): Promise<void> {
+    if ((state === 'enabled') === enabled) {
+      return;
+    }
     try {
-      await this.client.startIngestion(ids);
-      this.log.info('ingestion started', { operation: 'StartIngestion', outcome: 'success' });
+      await this.setState(arn, enabled);
     } catch (error) {
-      if (isError(error, 'ConflictException')) {
-        return;
-      }
-      // CloudFormation will not delete what it never got a physical id for: remove it here.
-      this.log.error('could not start the new ingestion, deleting it', { operation: 'StartIngestion', outcome: 'failed' });
-      await this.client.deleteIngestion(ids).catch((cleanupError: Error) => {
-        this.log.error('could not delete the new ingestion', { operation: 'DeleteIngestion', reason: cleanupError.message });
+      this.log.error('could not bring the ingestion to its state, deleting it', { outcome: 'failed', ingestionArn: arn });
+      await this.stopAndDelete(parseIngestionArn(arn)!.identifiers).catch((cleanupError: Error) => {
+        this.log.error('could not delete the ingestion', { operation: 'DeleteIngestion', reason: cleanupError.message });
         Object.assign(error as object, { outcomeUnknown: true });
       });
       throw error;
+    }
+  }
+
+  /** Starts or stops an ingestion; one already in that state answers a conflict, which is success. */
+  private async setState(arn: string, enabled: boolean): Promise<void> {
+    const ids = parseIngestionArn(arn)!.identifiers;
+    const operation = enabled ? 'StartIngestion' : 'StopIngestion';
+    try {
+      await (enabled ? this.client.startIngestion(ids) : this.client.stopIngestion(ids));
+      this.log.info(enabled ? 'ingestion started' : 'ingestion stopped', { operation, outcome: 'success' });
+    } catch (error) {
+      if (!isError(error, 'ConflictException')) {
+        throw error;
+      }
+      this.log.info('ingestion already in that state', { operation, outcome: 'conflict' });
     }
   }
 }
@@ -348,11 +369,12 @@ export class IngestionLifecycle {
 const DELETE_CONFLICT_ATTEMPTS = 4;
 const DELETE_CONFLICT_WAIT_MS = 1_000;
 
-function resultFor(ingestionArn: string): HandlerResult {
+function resultFor(ingestionArn: string, enabled: boolean): HandlerResult {
   const { appBundleArn, ingestionId } = parseIngestionArn(ingestionArn)!;
+  const state: IngestionState = enabled ? 'enabled' : 'disabled';
   return {
     physicalResourceId: ingestionArn,
-    data: { Arn: ingestionArn, Id: ingestionId, AppBundleArn: appBundleArn, State: 'enabled' },
+    data: { Arn: ingestionArn, Id: ingestionId, AppBundleArn: appBundleArn, State: state },
   };
 }
 

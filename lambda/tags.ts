@@ -1,5 +1,6 @@
 import { OWNER_TAG_KEY } from '../lib/owner-tag';
-import type { Tag } from './appfabric';
+import type { AppFabricClient, Tag } from './appfabric';
+import type { Logger } from './log';
 
 export type TagMap = Record<string, string>;
 
@@ -51,4 +52,22 @@ export function diffTags(oldTags: TagMap, newTags: TagMap): TagChanges {
     .map(([key, value]) => ({ key, value }));
   const toRemove = Object.keys(oldTags).filter((key) => !(key in newTags));
   return { toSet, toRemove };
+}
+
+/** Sends the calls that turn a resource's old tags into the new ones; none when they are equal. */
+export async function updateResourceTags(
+  client: AppFabricClient, log: Logger, resourceArn: string, oldTags: TagMap, newTags: TagMap,
+): Promise<void> {
+  const { toSet, toRemove } = diffTags(oldTags, newTags);
+  if (toRemove.length > 0) {
+    await client.untagResource({ resourceArn, tagKeys: toRemove });
+    log.info('tags removed', { operation: 'UntagResource', outcome: 'success', tagKeys: toRemove });
+  }
+  if (toSet.length > 0) {
+    await client.tagResource({ resourceArn, tags: toSet });
+    log.info('tags set', { operation: 'TagResource', outcome: 'success', tagKeys: toSet.map((tag) => tag.key) });
+  }
+  if (toRemove.length === 0 && toSet.length === 0) {
+    log.info('tags unchanged', { outcome: 'unchanged' });
+  }
 }

@@ -1,2 +1,3 @@
 export * from './ingestion';
 export * from './ingestion-app';
+export * from './ingestion-destination';

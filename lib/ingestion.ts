@@ -1,22 +1,27 @@
 import {
-  CfnResource, Fn, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token,
+  Annotations, CfnResource, Fn, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IngestionApp, IngestionType } from './ingestion-app';
+import { IngestionDestination, IngestionDestinationOptions } from './ingestion-destination';
+import { MAX_USER_TAGS } from './owner-tag';
 import { IngestionProvider } from './provider';
+import { newTagManager, renderTagProperty, renderTags } from './tagging';
 import {
   AppBundleReference, checkLength, checkRemovalPolicy, checkSameEnvironment, checkTags, IngestionArnParts,
-  invalidIngestionArn, isReservedTagKey, parseAppBundle, parseIngestionArn, showValue,
+  invalidIngestionArn, parseAppBundle, parseIngestionArn, showValue,
 } from './validation';
 
 /** The CloudFormation type of the custom resource; the handler dispatches on it. */
 const RESOURCE_TYPE = 'Custom::AppFabricIngestion';
 
-/**
- * Priority of tags inherited from stack props: below the `tags` prop (50) and `Tags.of(...)` (100),
- * so that those win and `Tags.of(...).remove(...)` can remove them.
- */
-const STACK_TAG_PRIORITY = 10;
+/** AppFabric's limits, which cannot be raised. */
+const MAX_DESTINATIONS = 5;
+const MAX_INGESTIONS_PER_BUNDLE = 50;
+
+/** The regions AppFabric runs in. */
+const APPFABRIC_REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
+
 
 /**
  * An AppFabric ingestion: audit logs collected from one SaaS application's tenant.
@@ -73,6 +78,13 @@ export interface IngestionProps {
    * @default IngestionType.AUDIT_LOG
    */
   readonly ingestionType?: IngestionType;
+
+  /**
+   * Whether the ingestion collects audit logs. Changing it starts or stops the ingestion in place.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
 
   /**
    * Tags to put on the ingestion, in addition to those applied with `Tags.of(...)`.
@@ -175,15 +187,24 @@ export class Ingestion extends IngestionBase implements ITaggable {
   /** What makes two ingestions the same in AppFabric's eyes; undefined when a part is a token. */
   private readonly identity?: string;
 
+  /** The UUID of the app bundle, when known at synth time. */
+  private readonly bundleId?: string;
+
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
 
-    this.identity = this.validateProps(props);
-    this.tags = new TagManager(TagType.MAP, RESOURCE_TYPE, props.tags);
-    for (const [key, value] of Object.entries(stackTags(this))) {
-      this.tags.setTag(key, value, STACK_TAG_PRIORITY);
-    }
-    this.node.addValidation({ validate: () => [...checkTags(this.renderTags()), ...this.checkUnique()] });
+    const bundle = this.validateProps(props);
+    this.bundleId = bundle?.bundleId;
+    this.identity = bundle && !Token.isUnresolved(props.app.name) && !Token.isUnresolved(props.tenantId)
+      ? JSON.stringify([bundle.bundleId, props.app.name, props.tenantId])
+      : undefined;
+    this.tags = newTagManager(this, RESOURCE_TYPE, props.tags);
+    this.node.addValidation({
+      validate: () => [
+        ...checkTags(renderTags(this.tags), MAX_USER_TAGS), ...this.checkUnique(), ...this.checkDestinations(), ...this.checkBundleLimit(),
+      ],
+    });
+    warnOutsideAppFabricRegions(this);
 
     const provider = IngestionProvider.getOrCreate(this);
     const resource = new CfnResource(this, 'Resource', {
@@ -195,7 +216,9 @@ export class Ingestion extends IngestionBase implements ITaggable {
         App: props.app.name,
         TenantId: props.tenantId,
         IngestionType: props.ingestionType ?? IngestionType.AUDIT_LOG,
-        Tags: Lazy.any({ produce: () => this.renderTagProperty() }),
+        // Absent when enabled, the default, so that templates from before the prop existed do not change.
+        Enabled: props.enabled === false ? false : undefined,
+        Tags: Lazy.any({ produce: () => renderTagProperty(this.tags) }),
       },
     });
     this.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
@@ -204,6 +227,13 @@ export class Ingestion extends IngestionBase implements ITaggable {
     this.ingestionId = resource.getAtt('Id').toString();
     this.appBundleArn = resource.getAtt('AppBundleArn').toString();
     this.ingestionState = resource.getAtt('State').toString();
+  }
+
+  /**
+   * Adds a destination the ingestion delivers its audit logs to (at most 5).
+   */
+  public addDestination(id: string, options: IngestionDestinationOptions): IngestionDestination {
+    return new IngestionDestination(this, id, { ...options, ingestion: this });
   }
 
   /**
@@ -220,9 +250,9 @@ export class Ingestion extends IngestionBase implements ITaggable {
   }
 
   /**
-   * @returns the ingestion's identity, when every part of it is known at synth time
+   * @returns the app bundle, when it is known at synth time
    */
-  private validateProps(props: IngestionProps): string | undefined {
+  private validateProps(props: IngestionProps): AppBundleReference | undefined {
     const errors: string[] = [];
     const add = (error: string | undefined) => error && errors.push(error);
 
@@ -251,10 +281,31 @@ export class Ingestion extends IngestionBase implements ITaggable {
     if (errors.length > 0) {
       throw new Error(`invalid Ingestion ${this.node.path}: ${errors.join('; ')}`);
     }
-    if (!bundle || Token.isUnresolved(props.app.name) || Token.isUnresolved(props.tenantId)) {
-      return undefined;
+    return bundle;
+  }
+
+  private checkDestinations(): string[] {
+    const destinations = this.node.root.node.findAll()
+      .filter((construct) => construct instanceof IngestionDestination && construct.ingestion === this);
+    if (destinations.length <= MAX_DESTINATIONS) {
+      return [];
     }
-    return JSON.stringify([bundle.bundleId, props.app.name, props.tenantId]);
+    return [`an ingestion takes at most ${MAX_DESTINATIONS} destinations (AppFabric's limit), got ${destinations.length}: `
+      + destinations.map((destination) => destination.node.path).join(', ')];
+  }
+
+  /** AppFabric holds at most 50 ingestions in a bundle: report it once, on the first of the app's ingestions in the bundle. */
+  private checkBundleLimit(): string[] {
+    if (this.bundleId === undefined) {
+      return [];
+    }
+    const sameBundle = this.node.root.node.findAll()
+      .filter((construct): construct is Ingestion => construct instanceof Ingestion && construct.bundleId === this.bundleId);
+    if (sameBundle.length <= MAX_INGESTIONS_PER_BUNDLE || sameBundle[0] !== this) {
+      return [];
+    }
+    return [`app bundle ${this.bundleId} holds at most ${MAX_INGESTIONS_PER_BUNDLE} ingestions (AppFabric's limit), `
+      + `this app declares ${sameBundle.length}`];
   }
 
   /**
@@ -269,30 +320,13 @@ export class Ingestion extends IngestionBase implements ITaggable {
     return twins.map((twin) => `ingestion ${twin.node.path} has the same app bundle, app and tenantId; `
       + 'AppFabric allows one ingestion per app and tenant in a bundle');
   }
-
-  /**
-   * The tags sent to AppFabric, without keys reserved by AWS.
-   */
-  private renderTags(): Record<string, string> {
-    return Object.fromEntries(Object.entries(this.tags.tagValues()).filter(([key]) => !isReservedTagKey(key)));
-  }
-
-  private renderTagProperty(): Record<string, string> | undefined {
-    const tags = this.renderTags();
-    return Object.keys(tags).length > 0 ? tags : undefined;
-  }
 }
 
-/**
- * Tags given to the enclosing stacks in their props, innermost winning. CloudFormation applies
- * stack tags to native resources but never to custom ones, so the ingestion takes them itself.
- * At construction time a stack's tag manager holds only the tags from its props: `Tags.of(...)`
- * reaches the ingestion through aspects, which run later.
- */
-function stackTags(scope: Construct): Record<string, string> {
-  const stacks: Stack[] = [];
-  for (let stack: Stack | undefined = Stack.of(scope); stack; stack = stack.nestedStackParent) {
-    stacks.unshift(stack);
+/** A stack whose region is known and has no AppFabric gets a warning, once per stack. */
+function warnOutsideAppFabricRegions(scope: Construct): void {
+  const stack = Stack.of(scope);
+  if (!Token.isUnresolved(stack.region) && !APPFABRIC_REGIONS.includes(stack.region)) {
+    Annotations.of(stack).addWarningV2('cdk-appfabric-ingestion:region', `AppFabric runs only in ${APPFABRIC_REGIONS.join(', ')}; `
+      + `this stack deploys to ${stack.region}, where creating an ingestion fails`);
   }
-  return Object.assign({}, ...stacks.map((stack) => stack.tags.tagValues()));
 }

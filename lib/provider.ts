@@ -25,6 +25,9 @@ const APPFABRIC_ACTIONS = [
   'appfabric:TagResource',
   'appfabric:UntagResource',
   'appfabric:ListTagsForResource',
+  'appfabric:CreateIngestionDestination',
+  'appfabric:UpdateIngestionDestination',
+  'appfabric:DeleteIngestionDestination',
 ];
 
 /**

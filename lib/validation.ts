@@ -1,5 +1,5 @@
 import { RemovalPolicy, Token } from 'aws-cdk-lib';
-import { MAX_USER_TAGS, OWNER_TAG_KEY } from './owner-tag';
+import { OWNER_TAG_KEY } from './owner-tag';
 
 const UUID = '[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}';
 const UUID_PATTERN = new RegExp(`^${UUID}$`);
@@ -114,15 +114,15 @@ export function checkSameEnvironment(
 }
 
 /**
- * Checks the tags AppFabric will receive: at most 49 besides the handler's owner tag (AppFabric
- * allows 50), keys 1 to 128 characters, values up to 256.
+ * Checks the tags AppFabric will receive: at most `max` (AppFabric allows 50; ingestions leave
+ * one for the handler's owner tag), keys 1 to 128 characters, values up to 256.
  */
-export function checkTags(tags: Record<string, string>): string[] {
+export function checkTags(tags: Record<string, string>, max: number): string[] {
   const errors: string[] = [];
   const keys = Object.keys(tags);
-  if (keys.length > MAX_USER_TAGS) {
-    errors.push(`tags must number at most ${MAX_USER_TAGS} (AppFabric allows 50 and the handler adds its own tag ${OWNER_TAG_KEY}), `
-      + `got ${keys.length}: ${showValue(keys.join(', '))}`);
+  if (keys.length > max) {
+    const why = max < 50 ? `AppFabric allows 50 and the handler adds its own tag ${OWNER_TAG_KEY}` : 'AppFabric\'s limit';
+    errors.push(`tags must number at most ${max} (${why}), got ${keys.length}: ${showValue(keys.join(', '))}`);
   }
   if (OWNER_TAG_KEY in tags) {
     errors.push(`tag key ${OWNER_TAG_KEY} is reserved: the handler sets it to recognise the ingestions it made`);

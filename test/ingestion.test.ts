@@ -164,6 +164,7 @@ describe('handler provider', () => {
           Action: [
             'appfabric:CreateIngestion', 'appfabric:ListIngestions', 'appfabric:StartIngestion', 'appfabric:StopIngestion',
             'appfabric:DeleteIngestion', 'appfabric:TagResource', 'appfabric:UntagResource', 'appfabric:ListTagsForResource',
+            'appfabric:CreateIngestionDestination', 'appfabric:UpdateIngestionDestination', 'appfabric:DeleteIngestionDestination',
           ],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:appfabric:${REGION}:${ACCOUNT}:appbundle/*`]] },
         }],

@@ -16,7 +16,7 @@ type Handler = (event: CloudFormationCustomResourceEvent, context: Context) => P
 export interface SynthesizedStack {
   /** The handler file inside the synthesized Lambda asset, the code CloudFormation would deploy. */
   readonly handlerFile: string;
-  /** The custom resource properties of each ingestion, by construct id, as CloudFormation would send them. */
+  /** The custom resource properties of each ingestion and destination, by construct id, as CloudFormation would send them. */
   readonly properties: Record<string, Record<string, unknown>>;
 }
 
@@ -42,7 +42,7 @@ export function synthesize(build: (stack: Stack) => void): SynthesizedStack {
   const functionArn = 'arn:aws:lambda:us-east-1:111122223333:function:Lifecycle-Handler';
 
   const properties: Record<string, Record<string, unknown>> = {};
-  for (const resource of resources.filter((r) => r.Type === RESOURCE_TYPE)) {
+  for (const resource of resources.filter((r) => String(r.Type).startsWith('Custom::AppFabric'))) {
     const constructId = String(resource.Metadata['aws:cdk:path']).split('/').slice(-2)[0];
     properties[constructId] = { ...resource.Properties, ServiceToken: functionArn };
   }
