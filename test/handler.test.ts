@@ -62,7 +62,7 @@ describe('ingestion ARN', () => {
 describe('properties', () => {
   test('reads the rendered properties', () => {
     expect(baseProps).toEqual({
-      appBundleIdentifier: BUNDLE_ARN, app: 'OKTA', tenantId: 'acme.okta.com', ingestionType: 'auditLog', tags: { team: 'secops' },
+      appBundleIdentifier: BUNDLE_ARN, app: 'OKTA', tenantId: 'acme.okta.com', ingestionType: 'auditLog', enabled: true, tags: { team: 'secops' },
     });
   });
 
@@ -85,6 +85,7 @@ describe('properties', () => {
     [{ AppBundleIdentifier: BUNDLE_ID, App: { name: 'OKTA' }, TenantId: 't' }, /property App must be a non-empty string, got \{"name":"OKTA"\}/],
     [{ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: '' }, /property TenantId must be a non-empty string, got ""/],
     [{ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: 't', Tags: ['a'] }, /Tags must be a map of tag keys to values, got \["a"\]/],
+    [{ AppBundleIdentifier: BUNDLE_ID, App: 'OKTA', TenantId: 't', Enabled: 'yes' }, /property Enabled must be true or false, got "yes"/],
   ])('rejects a hand-edited template: %j', (raw, message) => {
     expect(() => readIngestionProperties(raw)).toThrow(message);
   });
