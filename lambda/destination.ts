@@ -111,7 +111,7 @@ export class DestinationLifecycle {
     return resultFor(physicalResourceId);
   }
 
-  public async delete(physicalResourceId: string): Promise<HandlerResult> {
+  public async delete(physicalResourceId: string, _props?: DestinationProperties): Promise<HandlerResult> {
     const ids = parseDestinationArn(physicalResourceId);
     if (!ids) {
       this.log.info('no destination was created for this resource, nothing to delete', { outcome: 'skipped' });

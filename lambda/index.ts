@@ -3,7 +3,7 @@ import { AppFabricClient, AppFabricError, TimeBudget } from './appfabric';
 import { failureResponse, sendResponse, successResponse } from './cfn-response';
 import { DESTINATION_RESOURCE_TYPE, DestinationLifecycle, readDestinationProperties } from './destination';
 import {
-  CREATE_FAILED_PREFIX, CREATE_UNCONFIRMED_PREFIX, HandlerResult, INGESTION_RESOURCE_TYPE, IngestionLifecycle, IngestionProperties,
+  CREATE_FAILED_PREFIX, CREATE_UNCONFIRMED_PREFIX, HandlerResult, INGESTION_RESOURCE_TYPE, IngestionLifecycle,
   isOutcomeUnknown, ownerOf, readIngestionProperties,
 } from './ingestion';
 import { Logger } from './log';
@@ -43,7 +43,10 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   let response;
   try {
     const owner = ownerOf(event.StackId, event.LogicalResourceId);
-    const result = await dispatch(event, new IngestionLifecycle(client, log, owner, workBudget), new DestinationLifecycle(client, log));
+    const result = await dispatch(event, {
+      [INGESTION_RESOURCE_TYPE]: { read: readIngestionProperties, lifecycle: new IngestionLifecycle(client, log, owner, workBudget) },
+      [DESTINATION_RESOURCE_TYPE]: { read: readDestinationProperties, lifecycle: new DestinationLifecycle(client, log) },
+    });
     response = successResponse(event, result.physicalResourceId, result.data);
   } catch (error) {
     const reason = describeFailure(error);
@@ -58,55 +61,43 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   await sendResponse(event.ResponseURL, response, log, responseBudget);
 }
 
-async function dispatch(
-  event: CloudFormationCustomResourceEvent, ingestions: IngestionLifecycle, destinations: DestinationLifecycle,
-): Promise<HandlerResult> {
-  if (event.ResourceType === DESTINATION_RESOURCE_TYPE) {
-    return dispatchDestination(event, destinations);
-  }
-  if (event.ResourceType !== INGESTION_RESOURCE_TYPE) {
+/** What the handler needs to serve one custom resource type. */
+interface ResourceLifecycle<P> {
+  create(props: P, requestId: string): Promise<HandlerResult>;
+  update(physicalResourceId: string, oldProps: P, newProps: P, requestId: string): Promise<HandlerResult>;
+  /** Takes the properties when they can be read: only a cleanup after an unconfirmed create needs them. */
+  delete(physicalResourceId: string, props: P | undefined): Promise<HandlerResult>;
+}
+
+interface ResourceHandler<P> {
+  readonly read: (raw: Record<string, unknown> | undefined) => P;
+  readonly lifecycle: ResourceLifecycle<P>;
+}
+
+async function dispatch(event: CloudFormationCustomResourceEvent, handlers: Record<string, ResourceHandler<any>>): Promise<HandlerResult> {
+  const resource = handlers[event.ResourceType];
+  if (!resource) {
     // Nothing was ever made for a type this handler does not serve: its Delete (a rollback) must succeed.
     if (event.RequestType === 'Delete') {
       return { physicalResourceId: event.PhysicalResourceId };
     }
-    throw new Error(`unsupported resource type ${event.ResourceType}: this handler serves ${INGESTION_RESOURCE_TYPE} `
-      + `and ${DESTINATION_RESOURCE_TYPE}`);
+    throw new Error(`unsupported resource type ${event.ResourceType}: this handler serves ${Object.keys(handlers).join(' and ')}`);
   }
+  const { read, lifecycle } = resource;
   switch (event.RequestType) {
     case 'Create':
-      return ingestions.create(readIngestionProperties(event.ResourceProperties), event.RequestId);
+      return lifecycle.create(read(event.ResourceProperties), event.RequestId);
     case 'Update':
-      return ingestions.update(
-        event.PhysicalResourceId,
-        readIngestionProperties(event.OldResourceProperties),
-        readIngestionProperties(event.ResourceProperties),
-        event.RequestId,
-      );
+      return lifecycle.update(event.PhysicalResourceId, read(event.OldResourceProperties), read(event.ResourceProperties), event.RequestId);
     case 'Delete':
-      return ingestions.delete(event.PhysicalResourceId, readPropertiesForDelete(event.ResourceProperties));
-  }
-}
-
-async function dispatchDestination(event: CloudFormationCustomResourceEvent, destinations: DestinationLifecycle): Promise<HandlerResult> {
-  switch (event.RequestType) {
-    case 'Create':
-      return destinations.create(readDestinationProperties(event.ResourceProperties), event.RequestId);
-    case 'Update':
-      return destinations.update(
-        event.PhysicalResourceId,
-        readDestinationProperties(event.OldResourceProperties),
-        readDestinationProperties(event.ResourceProperties),
-        event.RequestId,
-      );
-    case 'Delete':
-      return destinations.delete(event.PhysicalResourceId);
+      return lifecycle.delete(event.PhysicalResourceId, readForDelete(read, event.ResourceProperties));
   }
 }
 
 /** A Delete must not fail on properties it only needs to clean up after an unconfirmed create. */
-function readPropertiesForDelete(raw: Record<string, unknown>): IngestionProperties | undefined {
+function readForDelete<P>(read: (raw: Record<string, unknown>) => P, raw: Record<string, unknown>): P | undefined {
   try {
-    return readIngestionProperties(raw);
+    return read(raw);
   } catch {
     return undefined;
   }

@@ -187,12 +187,10 @@ export class IngestionDestination extends Resource implements ITaggable {
     this.tags = newTagManager(this, RESOURCE_TYPE, props.tags);
     this.node.addValidation({ validate: () => checkTags(renderTags(this.tags), 50) });
 
-    const provider = IngestionProvider.getOrCreate(this);
     const resource = new CfnResource(this, 'Resource', {
       type: RESOURCE_TYPE,
       properties: {
-        ServiceToken: provider.serviceToken,
-        ServiceTimeout: IngestionProvider.SERVICE_TIMEOUT.toSeconds(),
+        ...IngestionProvider.getOrCreate(this).serviceProperties(),
         AppBundleIdentifier: props.ingestion.appBundleArn,
         IngestionIdentifier: props.ingestion.ingestionArn,
         Format: props.format ?? ProcessingFormat.JSON,

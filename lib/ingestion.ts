@@ -206,12 +206,10 @@ export class Ingestion extends IngestionBase implements ITaggable {
     });
     warnOutsideAppFabricRegions(this);
 
-    const provider = IngestionProvider.getOrCreate(this);
     const resource = new CfnResource(this, 'Resource', {
       type: RESOURCE_TYPE,
       properties: {
-        ServiceToken: provider.serviceToken,
-        ServiceTimeout: IngestionProvider.SERVICE_TIMEOUT.toSeconds(),
+        ...IngestionProvider.getOrCreate(this).serviceProperties(),
         AppBundleIdentifier: props.appBundle,
         App: props.app.name,
         TenantId: props.tenantId,

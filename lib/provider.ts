@@ -92,6 +92,14 @@ export class IngestionProvider extends Construct {
 
     acknowledgeNagFindingsOfHandler(scope, handler);
   }
+
+  /**
+   * The properties every custom resource this provider serves starts with: where CloudFormation
+   * sends its events, and how long it waits for an answer.
+   */
+  public serviceProperties(): Record<string, unknown> {
+    return { ServiceToken: this.serviceToken, ServiceTimeout: IngestionProvider.SERVICE_TIMEOUT.toSeconds() };
+  }
 }
 
 /**
