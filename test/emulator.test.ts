@@ -78,6 +78,14 @@ const enc = encodeURIComponent;
 const ingestionsPath = (bundleArn: string) => `/appbundles/${enc(bundleArn)}/ingestions`;
 const ingestionPath = (bundleArn: string, id: string) => `${ingestionsPath(bundleArn)}/${enc(id)}`;
 const tagsPath = (arn: string) => `/tags/${enc(arn)}`;
+const destinationsPath = (bundleArn: string, ingestion: string) => `${ingestionPath(bundleArn, ingestion)}/ingestiondestinations`;
+const destinationPath = (bundleArn: string, ingestion: string, id: string) =>
+  `${destinationsPath(bundleArn, ingestion)}/${enc(id)}`;
+
+const OCSF_JSON = { auditLog: { schema: 'ocsf', format: 'json' } };
+const TO_S3 = { auditLog: { destination: { s3Bucket: { bucketName: 'audit-logs', prefix: 'okta/' } } } };
+const TO_FIREHOSE = { auditLog: { destination: { firehoseStream: { streamName: 'audit-stream' } } } };
+const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function createBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { app: 'OKTA', tenantId: 'tenant-1.okta.com', ingestionType: 'auditLog', ...overrides };
@@ -91,6 +99,24 @@ async function createIngestion(emu: AppFabricEmulator, bundleArn: string, overri
   const reply = await postIngestion(emu, bundleArn, overrides);
   expect(reply.status).toBe(201);
   return reply.json.ingestion.arn as string;
+}
+
+function destinationBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { processingConfiguration: OCSF_JSON, destinationConfiguration: TO_S3, ...overrides };
+}
+
+function postDestination(
+  emu: AppFabricEmulator, bundleArn: string, ingestionArn: string, overrides: Record<string, unknown> = {},
+) {
+  return send(emu, 'POST', destinationsPath(bundleArn, ingestionArn), { body: destinationBody(overrides) });
+}
+
+async function createDestination(
+  emu: AppFabricEmulator, bundleArn: string, ingestionArn: string, overrides: Record<string, unknown> = {},
+) {
+  const reply = await postDestination(emu, bundleArn, ingestionArn, overrides);
+  expect(reply.status).toBe(201);
+  return reply.json.ingestionDestination.arn as string;
 }
 
 describe('AppFabricEmulator', () => {
@@ -328,6 +354,345 @@ describe('AppFabricEmulator', () => {
     });
   });
 
+  describe('ingestion destinations', () => {
+    test('create, get, update, list and delete a destination', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+
+      // WHEN
+      const created = await postDestination(emu, bundleArn, ingestionArn, { clientToken: randomUUID() });
+      const arn: string = created.json.ingestionDestination.arn;
+      const got = await send(emu, 'GET', destinationPath(bundleArn, ingestionArn, arn));
+      const updated = await send(emu, 'PATCH', destinationPath(bundleArn, ingestionArn, arn),
+        { body: { destinationConfiguration: TO_FIREHOSE } });
+      const afterUpdate = await send(emu, 'GET', destinationPath(bundleArn, ingestionArn, arn));
+      const listed = await send(emu, 'GET', destinationsPath(bundleArn, ingestionArn));
+      const deleted = await send(emu, 'DELETE', destinationPath(bundleArn, ingestionArn, arn));
+      const afterDelete = await send(emu, 'GET', destinationPath(bundleArn, ingestionArn, arn));
+      const listedAfterDelete = await send(emu, 'GET', destinationsPath(bundleArn, ingestionArn));
+
+      // THEN
+      expect(created.status).toBe(201);
+      expect(created.json.ingestionDestination).toEqual({
+        arn: expect.stringMatching(new RegExp(`^${ingestionArn}/ingestiondestination/[a-f0-9-]{36}$`)),
+        ingestionArn,
+        processingConfiguration: OCSF_JSON,
+        destinationConfiguration: TO_S3,
+        status: 'Active',
+        createdAt: expect.stringMatching(ISO_MILLIS),
+        updatedAt: expect.stringMatching(ISO_MILLIS),
+      });
+      expect(got.status).toBe(200);
+      expect(got.json.ingestionDestination).toEqual(created.json.ingestionDestination);
+      expect(updated.status).toBe(200);
+      expect(updated.json.ingestionDestination).toEqual({
+        ...created.json.ingestionDestination,
+        destinationConfiguration: TO_FIREHOSE,
+        updatedAt: expect.stringMatching(ISO_MILLIS),
+      });
+      expect(Date.parse(updated.json.ingestionDestination.updatedAt))
+        .toBeGreaterThanOrEqual(Date.parse(created.json.ingestionDestination.updatedAt));
+      expect(afterUpdate.json.ingestionDestination).toEqual(updated.json.ingestionDestination);
+      expect([listed.status, listed.json]).toEqual([200, { ingestionDestinations: [{ arn }] }]);
+      expect([deleted.status, deleted.text]).toEqual([204, '']);
+      expect(afterDelete.status).toBe(404);
+      expect(afterDelete.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
+      expect(listedAfterDelete.json).toEqual({ ingestionDestinations: [] });
+      expect(emu.destinations()).toEqual([]);
+      expect(emu.calls.map((c) => [c.operation, c.statusCode])).toEqual([
+        ['CreateIngestion', 201], ['CreateIngestionDestination', 201], ['GetIngestionDestination', 200],
+        ['UpdateIngestionDestination', 200], ['GetIngestionDestination', 200], ['ListIngestionDestinations', 200],
+        ['DeleteIngestionDestination', 204], ['GetIngestionDestination', 404], ['ListIngestionDestinations', 200],
+      ]);
+      expect(emu.callsOf('UpdateIngestionDestination')[0].input.labels).toEqual({
+        appBundleIdentifier: bundleArn, ingestionIdentifier: ingestionArn, ingestionDestinationIdentifier: arn,
+      });
+    });
+
+    test.each([
+      ['an S3 bucket with a prefix', { auditLog: { schema: 'ocsf', format: 'parquet' } }, TO_S3],
+      ['an S3 bucket without prefix', { auditLog: { schema: 'raw', format: 'json' } },
+        { auditLog: { destination: { s3Bucket: { bucketName: 'abc' } } } }],
+      ['a Firehose stream', { auditLog: { schema: 'raw', format: 'json' } }, TO_FIREHOSE],
+    ])('a destination to %s is kept and answered as sent', async (_, processingConfiguration, destinationConfiguration) => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+
+      // WHEN
+      const reply = await postDestination(emu, bundleArn, ingestionArn, { processingConfiguration, destinationConfiguration });
+
+      // THEN
+      expect(reply.status).toBe(201);
+      expect(reply.json.ingestionDestination).toMatchObject({ processingConfiguration, destinationConfiguration });
+      expect(emu.destinations(ingestionArn)).toEqual([{
+        arn: reply.json.ingestionDestination.arn,
+        ingestionArn,
+        processingConfiguration,
+        destinationConfiguration,
+        status: 'Active',
+      }]);
+    });
+
+    test('a member sent as null is read as absent and not kept', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const withNull = { auditLog: { destination: { s3Bucket: { bucketName: 'audit-logs' }, firehoseStream: null } } };
+
+      // WHEN
+      const reply = await postDestination(emu, bundleArn, ingestionArn, { destinationConfiguration: withNull });
+
+      // THEN
+      expect(reply.status).toBe(201);
+      expect(reply.json.ingestionDestination.destinationConfiguration)
+        .toEqual({ auditLog: { destination: { s3Bucket: { bucketName: 'audit-logs' } } } });
+    });
+
+    test('ListIngestionDestinations pages with maxResults and nextToken, oldest first', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const arns = [];
+      for (let i = 0; i < 5; i++) {
+        arns.push(await createDestination(emu, bundleArn, ingestionArn));
+      }
+
+      // WHEN
+      const pages = [];
+      let nextToken: string | undefined;
+      do {
+        const query: Record<string, string> = { maxResults: '2', ...(nextToken ? { nextToken } : {}) };
+        const reply = await send(emu, 'GET', destinationsPath(bundleArn, ingestionArn), { query });
+        expect(reply.status).toBe(200);
+        pages.push(reply.json);
+        nextToken = reply.json.nextToken;
+      } while (nextToken);
+
+      // THEN
+      expect(pages.map((p) => p.ingestionDestinations.length)).toEqual([2, 2, 1]);
+      expect(pages.flatMap((p) => p.ingestionDestinations)).toEqual(arns.map((arn) => ({ arn })));
+      expect(pages.map((p) => typeof p.nextToken)).toEqual(['string', 'string', 'undefined']);
+    });
+
+    test('destination identifiers may be UUIDs; a destination is found only under its own ingestion', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionA = await createIngestion(emu, bundleArn);
+      const ingestionB = await createIngestion(emu, bundleArn, { tenantId: 'tenant-2' });
+      const arn = await createDestination(emu, bundleArn, ingestionA);
+      const uuid = arn.split('/').pop()!;
+
+      // WHEN
+      const byUuid = await send(emu, 'GET', destinationPath(bundleArn, ingestionA.split('/').pop()!, uuid));
+      const arnUnderB = await send(emu, 'GET', destinationPath(bundleArn, ingestionB, arn));
+      const uuidUnderB = await send(emu, 'GET', destinationPath(bundleArn, ingestionB, uuid));
+      const deleteUnderB = await send(emu, 'DELETE', destinationPath(bundleArn, ingestionB, arn));
+      const unknown = await send(emu, 'PATCH', destinationPath(bundleArn, ingestionA, randomUUID()),
+        { body: { destinationConfiguration: TO_FIREHOSE } });
+      const unknownIngestion = await postDestination(emu, bundleArn, `${bundleArn}/ingestion/${randomUUID()}`);
+
+      // THEN
+      expect(byUuid.status).toBe(200);
+      expect(byUuid.json.ingestionDestination.arn).toBe(arn);
+      for (const reply of [arnUnderB, uuidUnderB, deleteUnderB, unknown, unknownIngestion]) {
+        expect(reply.status).toBe(404);
+        expect(reply.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
+      }
+      expect(emu.destinations().map((d) => [d.arn, d.destinationConfiguration])).toEqual([[arn, TO_S3]]);
+    });
+
+    test('a sixth destination of an ingestion answers ServiceQuotaExceededException; other ingestions are not counted', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const full = await createIngestion(emu, bundleArn);
+      const other = await createIngestion(emu, bundleArn, { tenantId: 'tenant-2' });
+      for (let i = 0; i < 5; i++) {
+        await createDestination(emu, bundleArn, full);
+      }
+
+      // WHEN
+      const sixth = await postDestination(emu, bundleArn, full);
+      const onOther = await postDestination(emu, bundleArn, other);
+
+      // THEN
+      expect(sixth.status).toBe(402);
+      expect(sixth.headers['x-amzn-errortype']).toBe('ServiceQuotaExceededException');
+      expect(sixth.json.message).toContain('the quota is 5');
+      expect(onOther.status).toBe(201);
+      expect(emu.destinations(full)).toHaveLength(5);
+    });
+
+    test('DeleteIngestion of a stopped ingestion with destinations answers ConflictException until they are deleted', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const first = await createDestination(emu, bundleArn, ingestionArn);
+      const second = await createDestination(emu, bundleArn, ingestionArn, { destinationConfiguration: TO_FIREHOSE });
+      emu.setIngestionState(ingestionArn, 'disabled');
+
+      // WHEN
+      const withTwo = await send(emu, 'DELETE', ingestionPath(bundleArn, ingestionArn));
+      await send(emu, 'DELETE', destinationPath(bundleArn, ingestionArn, first));
+      const withOne = await send(emu, 'DELETE', ingestionPath(bundleArn, ingestionArn));
+      await send(emu, 'DELETE', destinationPath(bundleArn, ingestionArn, second));
+      const withNone = await send(emu, 'DELETE', ingestionPath(bundleArn, ingestionArn));
+
+      // THEN
+      expect([withTwo.status, withTwo.headers['x-amzn-errortype']]).toEqual([409, 'ConflictException']);
+      expect(withTwo.json.message).toBe(`ingestion has 2 destinations: delete them first: ${ingestionArn}`);
+      expect(withOne.status).toBe(409);
+      expect(withOne.json.message).toBe(`ingestion has 1 destination: delete them first: ${ingestionArn}`);
+      expect(withNone.status).toBe(204);
+      expect(emu.ingestions()).toEqual([]);
+    });
+
+    test('DeleteIngestion of an enabled ingestion with destinations is refused for being enabled first', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      await createDestination(emu, bundleArn, ingestionArn);
+
+      // WHEN
+      const reply = await send(emu, 'DELETE', ingestionPath(bundleArn, ingestionArn));
+
+      // THEN
+      expect(reply.status).toBe(409);
+      expect(reply.json.message).toContain('ingestion must be stopped before it is deleted');
+      expect(emu.ingestions()).toHaveLength(1);
+      expect(emu.destinations(ingestionArn)).toHaveLength(1);
+    });
+
+    test('the same clientToken and parameters, in any key order or with null members, return the same destination', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const clientToken = randomUUID();
+      const tags = [{ key: 'a', value: '1' }, { key: 'b', value: '2' }];
+
+      // WHEN
+      const first = await postDestination(emu, bundleArn, ingestionArn, { clientToken, tags });
+      const second = await send(emu, 'POST', destinationsPath(bundleArn, ingestionArn), {
+        body: {
+          tags: [...tags].reverse(),
+          destinationConfiguration: { auditLog: { destination: { ...TO_S3.auditLog.destination, firehoseStream: null } } },
+          processingConfiguration: { auditLog: { format: 'json', schema: 'ocsf' } },
+          clientToken,
+        },
+      });
+
+      // THEN
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.json.ingestionDestination).toEqual(first.json.ingestionDestination);
+      expect(emu.destinations()).toHaveLength(1);
+    });
+
+    test('the same clientToken with other parameters answers IdempotentParameterMismatch', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const clientToken = randomUUID();
+      await createDestination(emu, bundleArn, ingestionArn, { clientToken });
+
+      // WHEN
+      const reply = await postDestination(emu, bundleArn, ingestionArn, { clientToken, destinationConfiguration: TO_FIREHOSE });
+
+      // THEN
+      expect(reply.status).toBe(400);
+      expect(reply.headers['x-amzn-errortype']).toBe('ValidationException');
+      expect(reply.json.message).toContain('IdempotentParameterMismatch');
+      expect(emu.destinations().map((d) => d.destinationConfiguration)).toEqual([TO_S3]);
+    });
+
+    test('a destination is tagged, untagged and listed by ARN, and its tags go when it is deleted', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const arn = await createDestination(emu, bundleArn, ingestionArn, { tags: [{ key: 'team', value: 'security' }] });
+
+      // WHEN
+      const tagged = await send(emu, 'POST', tagsPath(arn), { body: { tags: [{ key: 'env', value: 'test' }] } });
+      const untagged = await send(emu, 'DELETE', tagsPath(arn), { query: { tagKeys: ['team'] } });
+      const listed = await send(emu, 'GET', tagsPath(arn));
+      const tagsBeforeDelete = emu.tagsOf(arn);
+      await send(emu, 'DELETE', destinationPath(bundleArn, ingestionArn, arn));
+      const listedAfterDelete = await send(emu, 'GET', tagsPath(arn));
+
+      // THEN
+      expect([tagged.status, untagged.status]).toEqual([200, 200]);
+      expect([listed.status, listed.json]).toEqual([200, { tags: [{ key: 'env', value: 'test' }] }]);
+      expect(tagsBeforeDelete).toEqual({ env: 'test' });
+      expect(emu.tagsOf(arn)).toEqual({});
+      expect(listedAfterDelete.status).toBe(404);
+      expect(emu.tagsOf(ingestionArn)).toEqual({});
+    });
+
+    test('UpdateIngestionDestination refuses processingConfiguration and changes nothing', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const arn = await createDestination(emu, bundleArn, ingestionArn);
+
+      // WHEN
+      const reply = await send(emu, 'PATCH', destinationPath(bundleArn, ingestionArn, arn), {
+        body: { destinationConfiguration: TO_FIREHOSE, processingConfiguration: { auditLog: { schema: 'raw', format: 'json' } } },
+      });
+
+      // THEN
+      expect(reply.status).toBe(400);
+      expect(reply.headers['x-amzn-errortype']).toBe('ValidationException');
+      expect(reply.json.message).toContain("'processingConfiguration'");
+      expect(reply.json.message).toContain('is not part of the UpdateIngestionDestination input');
+      expect(emu.destinations()).toEqual([expect.objectContaining({
+        processingConfiguration: OCSF_JSON, destinationConfiguration: TO_S3,
+      })]);
+    });
+
+    test('faults apply to destination operations; a lost create answer is recovered by its clientToken', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const clientToken = randomUUID();
+      emu.injectFault({ operation: 'CreateIngestionDestination', fault: { kind: 'lose-answer' } });
+      emu.injectFault({ operation: 'ListIngestionDestinations', fault: { kind: 'status', statusCode: 503 } });
+
+      // WHEN
+      const lost = postDestination(emu, bundleArn, ingestionArn, { clientToken });
+      await expect(lost).rejects.toThrow(/socket hang up|ECONNRESET/);
+      const retried = await postDestination(emu, bundleArn, ingestionArn, { clientToken });
+      const listed = await send(emu, 'GET', destinationsPath(bundleArn, ingestionArn));
+
+      // THEN
+      expect(retried.status).toBe(201);
+      expect(emu.destinations().map((d) => d.arn)).toEqual([retried.json.ingestionDestination.arn]);
+      expect([listed.status, listed.headers['x-amzn-errortype']]).toEqual([503, 'InternalServerException']);
+      expect(emu.calls.slice(1).map((c) => [c.operation, c.fault])).toEqual([
+        ['CreateIngestionDestination', 'lose-answer'],
+        ['CreateIngestionDestination', undefined],
+        ['ListIngestionDestinations', 'status'],
+      ]);
+    });
+
+    test('reset forgets destinations, their tags and their clientTokens', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const clientToken = randomUUID();
+      const arn = await createDestination(emu, bundleArn, ingestionArn, { clientToken, tags: [{ key: 'k', value: 'v' }] });
+
+      // WHEN
+      emu.reset();
+      const newIngestion = await createIngestion(emu, bundleArn);
+      const reused = await postDestination(emu, bundleArn, newIngestion, { clientToken });
+
+      // THEN
+      expect(emu.tagsOf(arn)).toEqual({});
+      expect(reused.status).toBe(201);
+      expect(emu.destinations().map((d) => d.ingestionArn)).toEqual([newIngestion]);
+    });
+  });
+
   describe('validation', () => {
     const tags51 = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
 
@@ -351,6 +716,102 @@ describe('AppFabricEmulator', () => {
       expect(reply.headers['x-amzn-errortype']).toBe('ValidationException');
       expect(reply.json.message).toContain(`'${field}'`);
       expect(emu.ingestions()).toEqual([]);
+    });
+
+    const both = { auditLog: { destination: { s3Bucket: { bucketName: 'audit-logs' }, firehoseStream: { streamName: 'audit-stream' } } } };
+    const destinationPathName = 'destinationConfiguration.auditLog.destination';
+    const s3 = (s3Bucket: Record<string, unknown>) => ({ auditLog: { destination: { s3Bucket } } });
+
+    test.each([
+      ['no processing member set', { processingConfiguration: {} }, 'processingConfiguration', 'no members set'],
+      ['no destination member set', { destinationConfiguration: { auditLog: { destination: {} } } }, destinationPathName,
+        'must have exactly one of [s3Bucket, firehoseStream] set'],
+      ['two destination members set', { destinationConfiguration: both }, destinationPathName,
+        'Value with members [s3Bucket, firehoseStream] set'],
+      ['an unknown processing member', { processingConfiguration: { ...OCSF_JSON, userAccess: {} } },
+        'processingConfiguration.userAccess', 'is not part of the structure'],
+      ['a schema other than ocsf or raw', { processingConfiguration: { auditLog: { schema: 'cef', format: 'json' } } },
+        'processingConfiguration.auditLog.schema', 'enum value set: [ocsf, raw]'],
+      ['a format other than json or parquet', { processingConfiguration: { auditLog: { schema: 'ocsf', format: 'csv' } } },
+        'processingConfiguration.auditLog.format', 'enum value set: [json, parquet]'],
+      ['a missing format', { processingConfiguration: { auditLog: { schema: 'ocsf' } } },
+        'processingConfiguration.auditLog.format', 'must not be null'],
+      ['a missing destinationConfiguration', { destinationConfiguration: undefined }, 'destinationConfiguration', 'must not be null'],
+      ['a 2-character bucketName', { destinationConfiguration: s3({ bucketName: 'ab' }) },
+        `${destinationPathName}.s3Bucket.bucketName`, 'greater than or equal to 3'],
+      ['a 64-character bucketName', { destinationConfiguration: s3({ bucketName: 'b'.repeat(64) }) },
+        `${destinationPathName}.s3Bucket.bucketName`, 'less than or equal to 63'],
+      ['an empty prefix', { destinationConfiguration: s3({ bucketName: 'abc', prefix: '' }) },
+        `${destinationPathName}.s3Bucket.prefix`, 'greater than or equal to 1'],
+      ['a 121-character prefix', { destinationConfiguration: s3({ bucketName: 'abc', prefix: 'p'.repeat(121) }) },
+        `${destinationPathName}.s3Bucket.prefix`, 'less than or equal to 120'],
+      ['a 65-character streamName', { destinationConfiguration: { auditLog: { destination: { firehoseStream: { streamName: 's'.repeat(65) } } } } },
+        `${destinationPathName}.firehoseStream.streamName`, 'less than or equal to 64'],
+      ['a bad clientToken', { clientToken: randomUUID().toUpperCase() }, 'clientToken', 'regular expression pattern'],
+      ['51 tags', { tags: tags51 }, 'tags', 'less than or equal to 50'],
+    ])('CreateIngestionDestination with %s answers ValidationException naming the path', async (_, overrides, path, rule) => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+
+      // WHEN
+      const reply = await postDestination(emu, bundleArn, ingestionArn, overrides);
+
+      // THEN
+      expect(reply.status).toBe(400);
+      expect(reply.headers['x-amzn-errortype']).toBe('ValidationException');
+      expect(reply.json.message).toContain(`at '${path}' failed to satisfy constraint`);
+      expect(reply.json.message).toContain(rule);
+      expect(emu.destinations()).toEqual([]);
+    });
+
+    test('boundary lengths of bucketName, prefix and streamName are accepted', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const configurations = [
+        s3({ bucketName: 'b'.repeat(3), prefix: 'p' }),
+        s3({ bucketName: 'b'.repeat(63), prefix: 'p'.repeat(120) }),
+        { auditLog: { destination: { firehoseStream: { streamName: 's'.repeat(3) } } } },
+        { auditLog: { destination: { firehoseStream: { streamName: 's'.repeat(64) } } } },
+      ];
+
+      // WHEN
+      const replies = [];
+      for (const destinationConfiguration of configurations) {
+        replies.push(await postDestination(emu, bundleArn, ingestionArn, { destinationConfiguration }));
+      }
+
+      // THEN
+      expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    });
+
+    test('UpdateIngestionDestination with two destination members set answers ValidationException and changes nothing', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+      const arn = await createDestination(emu, bundleArn, ingestionArn);
+
+      // WHEN
+      const reply = await send(emu, 'PATCH', destinationPath(bundleArn, ingestionArn, arn), { body: { destinationConfiguration: both } });
+
+      // THEN
+      expect(reply.status).toBe(400);
+      expect(reply.json.message).toContain(`'${destinationPathName}'`);
+      expect(emu.destinations().map((d) => d.destinationConfiguration)).toEqual([TO_S3]);
+    });
+
+    test('a destination identifier that is neither an ARN nor a UUID answers ValidationException', async () => {
+      // GIVEN
+      const bundleArn = emu.createAppBundle();
+      const ingestionArn = await createIngestion(emu, bundleArn);
+
+      // WHEN
+      const reply = await send(emu, 'GET', destinationPath(bundleArn, ingestionArn, 'my-destination'));
+
+      // THEN
+      expect(reply.status).toBe(400);
+      expect(reply.json.message).toContain("'ingestionDestinationIdentifier'");
     });
 
     test('UntagResource without tagKeys answers ValidationException naming tagKeys', async () => {
@@ -567,10 +1028,10 @@ describe('AppFabricEmulator', () => {
   });
 
   describe('routes', () => {
-    test('every served route is the API model route of its operation, and all 9 operations are served', () => {
+    test('every served route is the API model route of its operation, and all 14 operations are served', () => {
       // THEN
       expect(emu.routes.map((r) => r.operation).sort()).toEqual([...OPERATIONS].sort());
-      expect(OPERATIONS).toHaveLength(9);
+      expect(OPERATIONS).toHaveLength(14);
       for (const route of emu.routes) {
         const http = MODEL.operations[route.operation].http;
         expect(route).toEqual({
@@ -586,12 +1047,14 @@ describe('AppFabricEmulator', () => {
       // GIVEN
       const bundleArn = emu.createAppBundle();
       const ingestionArn = `${bundleArn}/ingestion/${randomUUID()}`;
+      const destinationArn = `${ingestionArn}/ingestiondestination/${randomUUID()}`;
 
       // WHEN
       for (const route of emu.routes) {
         const path = route.pathTemplate
           .replace('{appBundleIdentifier}', enc(bundleArn))
           .replace('{ingestionIdentifier}', enc(ingestionArn))
+          .replace('{ingestionDestinationIdentifier}', enc(destinationArn))
           .replace('{resourceArn}', enc(bundleArn));
         await send(emu, route.method, path);
       }
@@ -599,6 +1062,8 @@ describe('AppFabricEmulator', () => {
       // THEN
       expect(emu.calls.map((c) => c.operation)).toEqual(emu.routes.map((r) => r.operation));
       expect(emu.calls.map((c) => c.errorType)).not.toContain('UnknownOperationException');
+      expect(emu.routes.map((r) => r.method)).toContain('PATCH');
+      expect(emu.callsOf('UpdateIngestionDestination')[0].input.labels.ingestionDestinationIdentifier).toBe(destinationArn);
     });
 
     test('a model operation the emulator does not serve answers UnknownOperationException naming it', async () => {

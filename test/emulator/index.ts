@@ -1,4 +1,6 @@
 export { AppFabricEmulator, type AppFabricEmulatorOptions, type EmulatorCall } from './server';
+export { DESTINATIONS_PER_INGESTION } from './destinations';
+export type { DestinationConfiguration, IngestionDestination, ProcessingConfiguration } from './destinations';
 export { EmulatorError, ERROR_STATUS } from './errors';
 export type {
   DelayFault, Fault, FaultInjection, FaultKind, LoseAnswerFault, ResetFault, StatusFault, ThrottleFault,

@@ -12,6 +12,11 @@ export const OPERATIONS = [
   'TagResource',
   'UntagResource',
   'ListTagsForResource',
+  'CreateIngestionDestination',
+  'GetIngestionDestination',
+  'ListIngestionDestinations',
+  'UpdateIngestionDestination',
+  'DeleteIngestionDestination',
 ] as const;
 
 export type OperationName = typeof OPERATIONS[number];
@@ -40,6 +45,7 @@ interface ShapeRef {
   readonly member?: ShapeRef;
   readonly required?: readonly string[];
   readonly timestampFormat?: string;
+  readonly union?: boolean;
 }
 
 interface OperationModel {
@@ -75,6 +81,7 @@ const IDENTIFIER: Constraint = { min: 1, max: 1011, pattern: new RegExp(`^arn:.+
 const CONSTRAINTS: Readonly<Record<string, Constraint>> = {
   'appBundleIdentifier': IDENTIFIER,
   'ingestionIdentifier': IDENTIFIER,
+  'ingestionDestinationIdentifier': IDENTIFIER,
   'app': { min: 1, max: 255 },
   'tenantId': { min: 1, max: 1024 },
   'ingestionType': { oneOf: ['auditLog'] },
@@ -87,6 +94,11 @@ const CONSTRAINTS: Readonly<Record<string, Constraint>> = {
   'resourceArn': { min: 1, max: 1011, pattern: /^arn:.+$/ },
   'maxResults': { pattern: /^([1-9][0-9]?|100)$/ },
   'nextToken': { min: 1, max: 2048 },
+  'processingConfiguration.auditLog.schema': { oneOf: ['ocsf', 'raw'] },
+  'processingConfiguration.auditLog.format': { oneOf: ['json', 'parquet'] },
+  'destinationConfiguration.auditLog.destination.s3Bucket.bucketName': { min: 3, max: 63 },
+  'destinationConfiguration.auditLog.destination.s3Bucket.prefix': { min: 1, max: 120 },
+  'destinationConfiguration.auditLog.destination.firehoseStream.streamName': { min: 3, max: 64 },
 };
 
 /** Reads method, path template and success code of the served operations from the API model. */
@@ -163,10 +175,19 @@ export function readParams(operation: OperationName, input: RequestInput): Recor
 
 /** Renders an ingestion as the model's Ingestion output shape says, timestamps in the model's format. */
 export function toWireIngestion(ingestion: object): Record<string, unknown> {
-  const shape = resolve(operationModel('GetIngestion').output?.members?.ingestion ?? {});
+  return toWire('GetIngestion', 'ingestion', ingestion);
+}
+
+/** Renders an ingestion destination as the model's IngestionDestination output shape says. */
+export function toWireIngestionDestination(destination: object): Record<string, unknown> {
+  return toWire('GetIngestionDestination', 'ingestionDestination', destination);
+}
+
+function toWire(operation: OperationName, outputMember: string, record: object): Record<string, unknown> {
+  const shape = resolve(operationModel(operation).output?.members?.[outputMember] ?? {});
   const wire: Record<string, unknown> = {};
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
-    const value = (ingestion as Record<string, unknown>)[name];
+    const value = (record as Record<string, unknown>)[name];
     const member = resolve(ref);
     const isTimestamp = member.type === 'timestamp' && value instanceof Date;
     wire[name] = isTimestamp ? formatTimestamp(value, member.timestampFormat) : value;
@@ -261,8 +282,20 @@ function checkValue(shape: ShapeRef, value: unknown, path: string, schemaPath: s
       errors.push(violation(join(path, key), 'is not part of the structure'));
     }
     checkStructure(shape, value, path, schemaPath, errors);
+    if (shape.union) {
+      checkUnion(shape, value, path, errors);
+    }
   }
   checkConstraint(CONSTRAINTS[schemaPath], value, path, errors);
+}
+
+function checkUnion(shape: ShapeRef, value: Record<string, unknown>, path: string, errors: string[]) {
+  const members = Object.keys(shape.members ?? {});
+  const set = members.filter((name) => value[name] !== undefined && value[name] !== null);
+  if (set.length !== 1) {
+    const shown = `Value with ${set.length === 0 ? 'no members' : `members [${set.join(', ')}]`} set`;
+    errors.push(violation(path, `must have exactly one of [${members.join(', ')}] set`, shown));
+  }
 }
 
 function checkConstraint(constraint: Constraint | undefined, value: unknown, path: string, errors: string[]) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { IngestionDestination } from './destinations';
 import { EmulatorError } from './errors';
 import { FaultQueue, faultError, type FaultInjection, type FaultKind } from './faults';
 import {
@@ -76,7 +77,7 @@ const DEFAULT_CREDENTIALS: EmulatorCredentials = {
 
 /**
  * An AppFabric REST-JSON endpoint on 127.0.0.1 for tests: routes read from the official API model,
- * SigV4 checked, ingestions and tags kept in memory, faults injectable per call.
+ * SigV4 checked, ingestions, their destinations and tags kept in memory, faults injectable per call.
  */
 export class AppFabricEmulator {
   /** Starts an emulator on a free port of 127.0.0.1. */
@@ -175,6 +176,12 @@ export class AppFabricEmulator {
     return this.state.ingestions();
   }
 
+  /** The ingestion destinations that exist now, of one ingestion or of all, oldest first, as copies. */
+  public destinations(ingestionArn?: string): IngestionDestination[] {
+    return this.state.ingestionDestinations(ingestionArn);
+  }
+
+  /** The tags of an app bundle, ingestion or ingestion destination; `{}` when it has none or is unknown. */
   public tagsOf(resourceArn: string): Record<string, string> {
     return this.state.tagsOf(resourceArn);
   }
@@ -210,8 +217,8 @@ export class AppFabricEmulator {
   }
 
   /**
-   * Forgets ingestions, tags, idempotency tokens, connected authorizations, the call log and
-   * pending faults, and refills the rate limit. App bundles and settings stay.
+   * Forgets ingestions, ingestion destinations, tags, idempotency tokens, connected authorizations,
+   * the call log and pending faults, and refills the rate limit. App bundles and settings stay.
    */
   public reset(): void {
     this.state.reset();

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { ClientTokens, fingerprint } from './client-tokens';
+import {
+  IngestionDestinations, type DestinationConfiguration, type IngestionDestination, type IngestionDestinationRecord,
+  type ProcessingConfiguration,
+} from './destinations';
 import { EmulatorError } from './errors';
+import { paginate } from './pagination';
 
 export type IngestionState = 'enabled' | 'disabled';
 
@@ -29,6 +35,15 @@ export interface CreateIngestionParams {
   readonly tags?: readonly Tag[];
 }
 
+export interface CreateIngestionDestinationParams {
+  readonly appBundleIdentifier: string;
+  readonly ingestionIdentifier: string;
+  readonly processingConfiguration: ProcessingConfiguration;
+  readonly destinationConfiguration: DestinationConfiguration;
+  readonly clientToken?: string;
+  readonly tags?: readonly Tag[];
+}
+
 /** Settings the state consults on every call, so a test can change them between calls. */
 export interface StateSettings {
   readonly partition: string;
@@ -38,19 +53,16 @@ export interface StateSettings {
   requireConnectedAuthorization: boolean;
 }
 
-interface TokenUse {
-  readonly fingerprint: string;
-  readonly ingestionArn: string;
-}
-
 const MAX_TAGS = 50;
 
-/** In-memory app bundles, ingestions, tags and idempotency tokens, with AppFabric's rules. */
+/** In-memory app bundles, ingestions, their destinations, tags and idempotency tokens, with AppFabric's rules. */
 export class AppFabricState {
   private readonly bundles = new Map<string, string>();
   private readonly ingestionsByArn = new Map<string, IngestionRecord>();
+  private readonly destinations = new IngestionDestinations();
   private readonly tagsByArn = new Map<string, Map<string, string>>();
-  private readonly tokens = new Map<string, TokenUse>();
+  private readonly tokens = new ClientTokens();
+  private readonly destinationTokens = new ClientTokens();
   private readonly connected = new Set<string>();
 
   constructor(private readonly settings: StateSettings) {}
@@ -69,17 +81,9 @@ export class AppFabricState {
 
   public createIngestion(params: CreateIngestionParams): IngestionRecord {
     const appBundleArn = this.resolveBundle(params.appBundleIdentifier);
-    const fingerprint = JSON.stringify([
-      appBundleArn, params.app, params.tenantId, params.ingestionType,
-      [...params.tags ?? []].map((t) => [t.key, t.value]).sort(),
-    ]);
-
-    const previous = params.clientToken ? this.tokens.get(params.clientToken) : undefined;
-    if (previous && previous.fingerprint !== fingerprint) {
-      throw new EmulatorError('ValidationException', `IdempotentParameterMismatch: clientToken `
-        + `${params.clientToken} was already used with different parameters`);
-    }
-    const replayed = previous ? this.ingestionsByArn.get(previous.ingestionArn) : undefined;
+    const print = fingerprint([appBundleArn, params.app, params.tenantId, params.ingestionType, tagPairs(params.tags)]);
+    const previousArn = this.tokens.replay(params.clientToken, print);
+    const replayed = previousArn ? this.ingestionsByArn.get(previousArn) : undefined;
     if (replayed) {
       return replayed;
     }
@@ -114,29 +118,16 @@ export class AppFabricState {
     };
     this.ingestionsByArn.set(ingestion.arn, ingestion);
     this.tagsByArn.set(ingestion.arn, new Map((params.tags ?? []).map((t) => [t.key, t.value])));
-    if (params.clientToken) {
-      this.tokens.set(params.clientToken, { fingerprint, ingestionArn: ingestion.arn });
-    }
+    this.tokens.remember(params.clientToken, print, ingestion.arn);
     return ingestion;
   }
 
-  /**
-   * One page of a bundle's ingestions, oldest first. Pages hold 10 by default, so that tests meet
-   * pagination with few ingestions; the token is the offset of the next page.
-   */
-  public listIngestions(appBundleIdentifier: string, maxResults = 10, nextToken?: string) {
+  /** One page of a bundle's ingestions, oldest first. */
+  public listIngestions(appBundleIdentifier: string, maxResults?: number, nextToken?: string) {
     const appBundleArn = this.resolveBundle(appBundleIdentifier);
-    const offset = nextToken === undefined ? 0 : Number(Buffer.from(nextToken, 'base64url').toString('utf8'));
-    if (!Number.isInteger(offset) || offset < 0) {
-      throw new EmulatorError('ValidationException', `nextToken ${nextToken} is not a token this emulator gave out`);
-    }
     const all = [...this.ingestionsByArn.values()].filter((ingestion) => ingestion.appBundleArn === appBundleArn);
-    const page = all.slice(offset, offset + maxResults);
-    const next = offset + maxResults < all.length ? Buffer.from(String(offset + maxResults)).toString('base64url') : undefined;
-    return {
-      ingestions: page.map(({ arn, app, tenantId, state }) => ({ arn, app, tenantId, state })),
-      ...(next ? { nextToken: next } : {}),
-    };
+    const { page, ...next } = paginate(all, maxResults, nextToken);
+    return { ingestions: page.map(({ arn, app, tenantId, state }) => ({ arn, app, tenantId, state })), ...next };
   }
 
   public getIngestion(appBundleIdentifier: string, ingestionIdentifier: string): IngestionRecord {
@@ -161,19 +152,73 @@ export class AppFabricState {
     this.ingestionsByArn.set(ingestionArn, { ...ingestion, state, updatedAt: new Date() });
   }
 
+  /** Refuses an enabled ingestion first, then one that still has destinations. */
   public deleteIngestion(appBundleIdentifier: string, ingestionIdentifier: string): void {
     const ingestion = this.resolveIngestion(appBundleIdentifier, ingestionIdentifier);
     if (ingestion.state === 'enabled') {
       throw new EmulatorError('ConflictException',
         `ingestion must be stopped before it is deleted: ${ingestion.arn} is enabled`);
     }
+    const destinations = this.destinations.of(ingestion.arn).length;
+    if (destinations > 0) {
+      throw new EmulatorError('ConflictException', `ingestion has ${destinations} destination`
+        + `${destinations > 1 ? 's' : ''}: delete them first: ${ingestion.arn}`);
+    }
     this.ingestionsByArn.delete(ingestion.arn);
     this.tagsByArn.delete(ingestion.arn);
-    for (const [token, use] of this.tokens) {
-      if (use.ingestionArn === ingestion.arn) {
-        this.tokens.delete(token);
-      }
+    this.tokens.forget(ingestion.arn);
+  }
+
+  public createIngestionDestination(params: CreateIngestionDestinationParams): IngestionDestinationRecord {
+    const ingestion = this.resolveIngestion(params.appBundleIdentifier, params.ingestionIdentifier);
+    const print = fingerprint([
+      ingestion.arn, params.processingConfiguration, params.destinationConfiguration, tagPairs(params.tags),
+    ]);
+    const previousArn = this.destinationTokens.replay(params.clientToken, print);
+    const replayed = previousArn ? this.destinations.get(previousArn) : undefined;
+    if (replayed) {
+      return replayed;
     }
+
+    const destination = this.destinations.create(
+      ingestion.arn, params.processingConfiguration, params.destinationConfiguration);
+    this.tagsByArn.set(destination.arn, new Map((params.tags ?? []).map((t) => [t.key, t.value])));
+    this.destinationTokens.remember(params.clientToken, print, destination.arn);
+    return destination;
+  }
+
+  public getIngestionDestination(
+    appBundleIdentifier: string, ingestionIdentifier: string, destinationIdentifier: string,
+  ): IngestionDestinationRecord {
+    const ingestion = this.resolveIngestion(appBundleIdentifier, ingestionIdentifier);
+    return this.destinations.resolve(ingestion.arn, destinationIdentifier);
+  }
+
+  /** One page of an ingestion's destinations, oldest first. */
+  public listIngestionDestinations(
+    appBundleIdentifier: string, ingestionIdentifier: string, maxResults?: number, nextToken?: string,
+  ) {
+    const ingestion = this.resolveIngestion(appBundleIdentifier, ingestionIdentifier);
+    const { page, ...next } = paginate(this.destinations.of(ingestion.arn), maxResults, nextToken);
+    return { ingestionDestinations: page.map(({ arn }) => ({ arn })), ...next };
+  }
+
+  /** Replaces where a destination delivers; how it processes stays as created. */
+  public updateIngestionDestination(
+    appBundleIdentifier: string, ingestionIdentifier: string, destinationIdentifier: string,
+    destinationConfiguration: DestinationConfiguration,
+  ): IngestionDestinationRecord {
+    const destination = this.getIngestionDestination(appBundleIdentifier, ingestionIdentifier, destinationIdentifier);
+    return this.destinations.update(destination.arn, destinationConfiguration);
+  }
+
+  public deleteIngestionDestination(
+    appBundleIdentifier: string, ingestionIdentifier: string, destinationIdentifier: string,
+  ): void {
+    const destination = this.getIngestionDestination(appBundleIdentifier, ingestionIdentifier, destinationIdentifier);
+    this.destinations.delete(destination.arn);
+    this.tagsByArn.delete(destination.arn);
+    this.destinationTokens.forget(destination.arn);
   }
 
   public tagResource(resourceArn: string, tags: readonly Tag[]): void {
@@ -200,15 +245,28 @@ export class AppFabricState {
     return [...this.ingestionsByArn.values()].map((i) => ({ ...i }));
   }
 
+  /** The destinations of one ingestion, or of all, oldest first, as copies without timestamps. */
+  public ingestionDestinations(ingestionArn?: string): IngestionDestination[] {
+    return this.destinations.of(ingestionArn).map((d) => structuredClone({
+      arn: d.arn,
+      ingestionArn: d.ingestionArn,
+      processingConfiguration: d.processingConfiguration,
+      destinationConfiguration: d.destinationConfiguration,
+      status: d.status,
+    }));
+  }
+
   public tagsOf(resourceArn: string): Record<string, string> {
     return Object.fromEntries(this.tagsByArn.get(resourceArn) ?? []);
   }
 
-  /** Forgets ingestions, tags, tokens and connected authorizations; app bundles stay. */
+  /** Forgets ingestions, destinations, tags, tokens and connected authorizations; app bundles stay. */
   public reset(): void {
     this.ingestionsByArn.clear();
+    this.destinations.clear();
     this.tagsByArn.clear();
     this.tokens.clear();
+    this.destinationTokens.clear();
     this.connected.clear();
   }
 
@@ -237,7 +295,7 @@ export class AppFabricState {
 
   private resourceTags(resourceArn: string): Map<string, string> {
     const isBundle = [...this.bundles.values()].includes(resourceArn);
-    if (!isBundle && !this.ingestionsByArn.has(resourceArn)) {
+    if (!isBundle && !this.ingestionsByArn.has(resourceArn) && !this.destinations.has(resourceArn)) {
       throw new EmulatorError('ResourceNotFoundException', `resource ${resourceArn} was not found`);
     }
     let tags = this.tagsByArn.get(resourceArn);
@@ -247,6 +305,10 @@ export class AppFabricState {
     }
     return tags;
   }
+}
+
+function tagPairs(tags: readonly Tag[] | undefined): string[][] {
+  return [...tags ?? []].map((t) => [t.key, t.value]).sort();
 }
 
 function authorizationKey(appBundleArn: string, app: string, tenantId: string): string {
