@@ -45,6 +45,32 @@ const KINDS = {
       installLatestAwsSdk: false,
     });
   },
+  // Not an option for users: what a custom resource costs at least. The same handler bundle and
+  // properties, its function made by aws-cdk-lib core's CustomResourceProvider (plain CfnResources,
+  // no aws-lambda, aws-iam, aws-s3 or region-info modules) instead of lambda.Function.
+  floor() {
+    const { CustomResourceProvider, CustomResourceProviderRuntime, Duration, Size } = require('aws-cdk-lib');
+    return (stack, i) => {
+      const provider = CustomResourceProvider.getOrCreateProvider(stack, 'Custom::AppFabricIngestion', {
+        codeDirectory: path.join(__dirname, '..', 'lambda-bundle'),
+        runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+        useCfnResponseWrapper: false,
+        timeout: Duration.minutes(3),
+        memorySize: Size.mebibytes(256),
+        policyStatements: [{
+          Effect: 'Allow',
+          Action: ['appfabric:CreateIngestion', 'appfabric:StopIngestion', 'appfabric:DeleteIngestion'],
+          Resource: `arn:aws:appfabric:${REGION}:${ACCOUNT}:appbundle/*`,
+        }],
+      });
+      new CfnResource(stack, `Tenant${i}`, {
+        type: 'Custom::AppFabricIngestion',
+        properties: {
+          ServiceToken: provider.serviceToken, ServiceTimeout: 300, AppBundleIdentifier: BUNDLE_ARN, App: 'OKTA', TenantId: `T${i}`, IngestionType: 'auditLog',
+        },
+      });
+    };
+  },
 };
 
 if (!KINDS[kind] || !(count >= 1) || !outdir) {

@@ -1,0 +1,121 @@
+// A model of N creates fired at once against a token bucket (the emulator's rate limit), to compare
+// retry policies without changing the handler. Each client retries a throttled request after the
+// wait its policy gives; the bucket answers 429 with Retry-After (whole seconds) when empty.
+// bench/run.js checks the model against the measured run of the real handler, then compares the
+// handler's policy with alternatives.
+
+/** The emulator's bucket (test/emulator/rate-limit.ts): `burst` at once, refilled at `rate` per second. */
+class TokenBucket {
+  constructor(rate, burst) {
+    this.rate = rate;
+    this.burst = burst;
+    this.tokens = burst;
+    this.refilledAt = 0;
+  }
+
+  take(now) {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
+    this.refilledAt = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { allowed: true };
+    }
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / this.rate)) };
+  }
+}
+
+/**
+ * Retry policies: `wait(attempt, retryAfterMs, state)` is the delay after failed attempt
+ * `attempt` (1-based); `maxAttempts` bounds the attempts of one create.
+ */
+const POLICIES = {
+  handler: {
+    label: 'the handler today: full jitter, 500 ms base, cap 20 s, Retry-After as a floor, 8 attempts',
+    maxAttempts: 8,
+    // lambda/appfabric.ts backoffDelay, merged with the hint as @smithy/core's StandardRetryStrategy does.
+    wait: (attempt, retryAfterMs) => {
+      const planned = fullJitter(500, 20_000, attempt);
+      return Math.max(planned, Math.min(retryAfterMs, planned + 5_000));
+    },
+  },
+  suggested: {
+    label: 'suggested: Retry-After (1 s without one) + full jitter, 500 ms base, cap 2 s; attempts bounded by the time budget',
+    maxAttempts: Number.POSITIVE_INFINITY,
+    wait: (attempt, retryAfterMs) => (retryAfterMs || 1_000) + fullJitter(500, 2_000, attempt - 1),
+  },
+  suggested8: {
+    label: 'the same with at most 8 attempts',
+    maxAttempts: 8,
+    wait: (attempt, retryAfterMs) => (retryAfterMs || 1_000) + fullJitter(500, 2_000, attempt - 1),
+  },
+  cap2s: {
+    label: 'full jitter, 500 ms base, cap 2 s, Retry-After as a floor; time budget',
+    maxAttempts: Number.POSITIVE_INFINITY,
+    wait: (attempt, retryAfterMs) => Math.max(fullJitter(500, 2_000, attempt), retryAfterMs),
+  },
+  decorrelated: {
+    label: 'decorrelated jitter, 500 ms base, cap 4 s, Retry-After as a floor; time budget',
+    maxAttempts: Number.POSITIVE_INFINITY,
+    wait: (attempt, retryAfterMs, state) => {
+      state.sleep = Math.min(4_000, 500 + Math.random() * ((state.sleep ?? 500) * 3 - 500));
+      return Math.max(state.sleep, retryAfterMs);
+    },
+  },
+};
+
+/** AWS's "full jitter": uniform between 0 and min(cap, base * 2^attempt). */
+function fullJitter(baseMs, capMs, attempt) {
+  return Math.floor(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+/**
+ * One run: `clients` creates start at 0; a request reaches the bucket `latencyMs / 2` after it is
+ * sent and its answer comes back `latencyMs / 2` later. `retryAfter: false` models a service that
+ * throttles without a Retry-After header.
+ */
+function simulate(policy, {
+  clients = 50, rate = 5, burst = 5, latencyMs = 20, budgetMs = 180_000 - 15_000, retryAfter = true,
+} = {}) {
+  const bucket = new TokenBucket(rate, burst);
+  // Pending request sends, as [time, client]; few enough that a sorted array does.
+  let queue = Array.from({ length: clients }, (_, client) => [0, client]);
+  const attempts = new Array(clients).fill(0);
+  const states = Array.from({ length: clients }, () => ({}));
+  let requests = 0;
+  let throttled = 0;
+  let failures = 0;
+  let lastSuccess = 0;
+
+  while (queue.length > 0) {
+    const [sentAt, client] = queue.shift();
+    const arrival = sentAt + latencyMs / 2;
+    const answer = bucket.take(arrival);
+    requests++;
+    attempts[client]++;
+    const answeredAt = arrival + latencyMs / 2;
+    if (answer.allowed) {
+      lastSuccess = Math.max(lastSuccess, answeredAt);
+      continue;
+    }
+    throttled++;
+    const wait = policy.wait(attempts[client], retryAfter ? answer.retryAfterSeconds * 1000 : 0, states[client]);
+    if (attempts[client] >= policy.maxAttempts || answeredAt + wait > budgetMs) {
+      failures++;
+      continue;
+    }
+    const next = [answeredAt + wait, client];
+    const index = queue.findIndex((entry) => entry[0] > next[0]);
+    queue = index < 0 ? [...queue, next] : [...queue.slice(0, index), next, ...queue.slice(index)];
+  }
+  return { wallMs: lastSuccess, requests, throttled, failures, maxAttempts: Math.max(...attempts) };
+}
+
+/** `trials` runs of each policy; what bench/run.js reports. */
+function comparePolicies(trials, options, names = Object.keys(POLICIES)) {
+  return names.map((name) => [name, POLICIES[name]]).map(([name, policy]) => {
+    const runs = Array.from({ length: trials }, () => simulate(policy, options));
+    return { name, label: policy.label, runs };
+  });
+}
+
+module.exports = { comparePolicies, simulate, POLICIES };
