@@ -132,7 +132,7 @@ async function runHost(handlerFile: string, events: object[], environment: Recor
     ...result,
     logLines,
     peakRssBytes: maxRssKb ? Number(maxRssKb[1]) * 1024 : result.peakRss,
-    peakRssSource: maxRssKb ? 'GNU time (max RSS of the process)' : 'process.memoryUsage().rss sampled every 5 ms',
+    peakRssSource: maxRssKb ? 'the maximum resident set size from /usr/bin/time -v' : 'process.memoryUsage().rss sampled every 5 ms',
   };
 }
 

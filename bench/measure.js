@@ -154,7 +154,7 @@ function synthProfile(count) {
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + profile.timeDeltas[i]));
 
   const frames = [
-    ['Ingestion constructors (all of them)', (f) => f.functionName === 'Ingestion' && f.url.endsWith('/lib/ingestion.js')],
+    ['Ingestion constructors, all of them (the first one creates the provider)', (f) => f.functionName === 'Ingestion' && f.url.endsWith('/lib/ingestion.js')],
     ['IngestionProvider: lambda.Function, its role and its code asset', (f) => f.functionName === 'IngestionProvider' && f.url.endsWith('/lib/provider.js')],
     ['lambda.Function construction', (f) => /^Function\d*$/.test(f.functionName) && f.url.endsWith('aws-lambda/lib/function.js')],
     ['Code.fromAsset: an aws-s3-assets Asset', (f) => f.functionName === 'Asset' && f.url.endsWith('aws-s3-assets/lib/asset.js')],
