@@ -222,7 +222,8 @@ function templateSection(results, f) {
   const withoutPolicies = { ...ours[oursId] };
   delete withoutPolicies.DeletionPolicy;
   delete withoutPolicies.UpdateReplacePolicy;
-  const policyBytes = Buffer.byteLength(JSON.stringify(ours, undefined, 1)) - Buffer.byteLength(JSON.stringify({ [oursId]: withoutPolicies }, undefined, 1));
+  const policyBytes = Buffer.byteLength(JSON.stringify(ours, undefined, 1))
+    - Buffer.byteLength(JSON.stringify({ [oursId]: withoutPolicies }, undefined, 1));
   const oursMarginal = f.marginal('ours').median;
   const nativeMarginal = f.marginal('native').median;
   return `## Template bytes per ingestion
@@ -470,8 +471,10 @@ How each figure is taken:
   per-pair ratios. The template bytes are those of the written \`Bench.template.json\`.
 - **Bundle**: the built lambda-bundle/index.js, gzip level 9; the composition comes from an esbuild
   metafile of the same build options (\`options\` exported by lambda/bundle.js).
-- **Cold load**: pairs of fresh processes, \`node -e 0\` then \`node -e "require('lambda-bundle/index.js')"\`,
-  timed around the spawn; the figure is the median of the per-pair differences.
+- **Cold load**: pairs of fresh processes, \`node -e 0\` and \`node -e "require('lambda-bundle/index.js')"\`,
+  timed around the spawn, in alternating order after one uncounted pair; the figure is the median of the
+  per-pair differences (${results.settings.coldLoadRuns} pairs rather than 10: start-up time varies by tens of ms). "require
+  alone" is the time of the \`require\` inside a fresh process.
 - **Calls per event**: bench/handler-runs.ts runs the bundled handler from the synthesized asset through
   test/support/lambda-runtime.ts against the AppFabric emulator (test/emulator), clearing the emulator's
   call log before each event.

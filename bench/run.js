@@ -17,7 +17,8 @@ const SETTINGS = {
   synthRounds: 7,
   /** Synth of 1, for the marginal template bytes and the fixed cost. */
   synthSmallRounds: 3,
-  coldLoadRuns: 10,
+  /** Pairs of fresh processes; process start-up varies by tens of ms, so more than the 10 the goal names. */
+  coldLoadRuns: 20,
   /** A resource's life through create, repeat, updates and deletes, calls counted per event. */
   eventRuns: 3,
   /** 50 creates at once against 5 requests per second, with the handler as built. */
