@@ -306,7 +306,7 @@ export class AppFabricClient {
     // The library counts attempts, merges Retry-After hints and sleeps; the delay is planned here,
     // so that no wait runs past the time budget.
     let plannedDelayMs = 0;
-    const retryStrategy = new ConfiguredRetryStrategy(this.maxAttempts, () => plannedDelayMs);
+    const retryStrategy = new ConfiguredRetryStrategy(Math.max(this.maxAttempts, MAX_THROTTLED_ATTEMPTS), () => plannedDelayMs);
     let token = await retryStrategy.acquireInitialRetryToken(operation);
     let outcomeUnknown = false;
     let accessDeniedRetries = 0;
@@ -344,13 +344,16 @@ export class AppFabricClient {
         }
         outcomeUnknown ||= errorType === 'TRANSIENT' || errorType === 'SERVER_ERROR';
         error.outcomeUnknown = outcomeUnknown;
-        if (errorType === 'CLIENT_ERROR' || attempt >= this.maxAttempts) {
+        // Throttling is outlasted for as long as the time budget allows; other failures get maxAttempts.
+        const attemptsLeft = errorType === 'THROTTLING' ? attempt < MAX_THROTTLED_ATTEMPTS : attempt < this.maxAttempts;
+        if (errorType === 'CLIENT_ERROR' || !attemptsLeft) {
           throw error;
         }
 
-        plannedDelayMs = backoffDelay(attempt, errorType);
         const hint = error.$response ? getRetryAfterHint(error.$response) : undefined;
-        const waitMs = Math.max(plannedDelayMs, hint ? hint.getTime() - Date.now() : 0);
+        const hintMs = hint ? Math.max(0, hint.getTime() - Date.now()) : 0;
+        plannedDelayMs = backoffDelay(attempt, errorType, hintMs);
+        const waitMs = Math.max(plannedDelayMs, hintMs);
         if (waitMs + MIN_ATTEMPT_MS > this.timeBudget.remainingMs()) {
           error.budgetExhausted = true;
           throw error;
@@ -409,12 +412,24 @@ const MIN_ATTEMPT_MS = 250;
 /** AccessDenied is retried this many times, for IAM's eventual consistency, then reported. */
 const ACCESS_DENIED_RETRIES = 2;
 
+/** Throttled attempts end on the time budget; this only bounds a budget without end. */
+const MAX_THROTTLED_ATTEMPTS = 50;
+
 /**
- * Exponential backoff with full jitter, from a longer base when AppFabric asks to slow down.
+ * How long to wait before the next attempt.
+ *
+ * Throttling: the wait AppFabric asks for (1 s when it names none) plus full jitter in a window
+ * that grows from 500 ms to at most 2 s. Many callers throttled together then spread out over the
+ * next seconds instead of returning at once, and none waits long while capacity sits unused, as a
+ * window doubling towards 20 s would make them.
+ *
+ * Other retryable failures: exponential backoff with full jitter from 100 ms, at most 20 s.
  */
-function backoffDelay(attempt: number, errorType: RetryErrorType): number {
-  const baseMs = errorType === 'THROTTLING' ? 500 : 100;
-  return Math.floor(Math.random() * Math.min(20_000, baseMs * 2 ** attempt));
+function backoffDelay(attempt: number, errorType: RetryErrorType, retryAfterMs: number): number {
+  if (errorType === 'THROTTLING') {
+    return (retryAfterMs || 1_000) + Math.floor(Math.random() * Math.min(2_000, 500 * 2 ** (attempt - 1)));
+  }
+  return Math.floor(Math.random() * Math.min(20_000, 100 * 2 ** attempt));
 }
 
 /**
