@@ -7,7 +7,8 @@ import { CloudFormation, LambdaRuntime, ResponseRecorder, synthesize } from './s
 // The handler as Lambda runs it, for what turns an ingestion into a working pipeline: starting and
 // stopping it in place, and its destinations through create, in-place update, replacement and delete.
 
-const DESTINATION_ARN = /^arn:aws:appfabric:us-east-1:111122223333:appbundle\/[a-f0-9-]{36}\/ingestion\/[a-f0-9-]{36}\/ingestiondestination\/[a-f0-9-]{36}$/;
+const UUID = '[a-f0-9-]{36}';
+const DESTINATION_ARN = new RegExp(`^arn:aws:appfabric:us-east-1:111122223333:appbundle/${UUID}/ingestion/${UUID}/ingestiondestination/${UUID}$`);
 
 let emulator: AppFabricEmulator;
 let responses: ResponseRecorder;
