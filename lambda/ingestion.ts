@@ -147,6 +147,14 @@ export function isOutcomeUnknown(error: unknown): boolean {
 }
 
 /**
+ * Marks an error that left nothing new behind, whatever the failed call itself could not tell:
+ * nothing may be cleaned up after it.
+ */
+function outcomeKnown(error: unknown): unknown {
+  return Object.assign(error as object, { outcomeUnknown: false });
+}
+
+/**
  * Create, update and delete decisions for `Custom::AppFabricIngestion`.
  *
  * The handler keeps a managed ingestion in the state its `Enabled` property asks for, starting
@@ -165,6 +173,7 @@ export class IngestionLifecycle {
     const clientToken = clientTokenFor(requestId);
     let arn: string;
     let state: IngestionState;
+    let created = true;
     try {
       const { ingestion } = await this.client.createIngestion({
         appBundleIdentifier: props.appBundleIdentifier,
@@ -180,10 +189,20 @@ export class IngestionLifecycle {
       if (!isError(error, 'ConflictException')) {
         throw error;
       }
-      ({ arn, state } = await this.adopt(props, error as AppFabricError));
+      created = false;
+      ({ arn, state } = await this.adopt(props, error as AppFabricError).catch((adoptError) => {
+        throw outcomeKnown(adoptError);
+      }));
     }
 
-    await this.settleState(arn, state, props.enabled);
+    if (created) {
+      await this.settleNewState(arn, state, props.enabled);
+    } else if ((state === 'enabled') !== props.enabled) {
+      // An ingestion taken back may be the one CloudFormation still holds: a failure here must not remove it.
+      await this.setState(arn, props.enabled).catch((stateError) => {
+        throw outcomeKnown(stateError);
+      });
+    }
     return resultFor(arn, props.enabled);
   }
 
@@ -330,10 +349,10 @@ export class IngestionLifecycle {
   }
 
   /**
-   * Brings an ingestion just created (or taken back) to the wanted state. A new ingestion that
-   * cannot get there is deleted again: CloudFormation will not delete what it got no physical id for.
+   * Brings an ingestion just created to the wanted state. One that cannot get there is deleted
+   * again: CloudFormation will not delete what it got no physical id for.
    */
-  private async settleState(arn: string, state: IngestionState, enabled: boolean): Promise<void> {
+  private async settleNewState(arn: string, state: IngestionState, enabled: boolean): Promise<void> {
     if ((state === 'enabled') === enabled) {
       return;
     }

@@ -256,6 +256,25 @@ describe('rollback after a successful replacement, when another resource of the 
   });
 });
 
+describe('a rollback that fails while taking the old ingestion back', () => {
+  test('leaves the old ingestion in place', async () => {
+    // GIVEN an ingestion replaced by one for another tenant, and AppFabric refusing to list ingestions after retries
+    const v1 = propertiesOf(oktaStack(bundleArn, 'acme.okta.com', 'secops'));
+    const v2 = propertiesOf(oktaStack(bundleArn, 'acme-eu.okta.com', 'secops'));
+    const created = await cloudFormation.create('Okta', v1);
+    const replaced = await cloudFormation.update('Okta', created.PhysicalResourceId!, v2, v1);
+    emulator.injectFault({ operation: 'ListIngestions', times: 3, fault: { kind: 'status', statusCode: 403 } });
+
+    // WHEN the rollback to the old properties fails
+    const rollback = await cloudFormation.update('Okta', created.PhysicalResourceId!, v1, v2);
+
+    // THEN the old ingestion, which CloudFormation holds, is still there
+    expect(rollback).toMatchObject({ Status: 'FAILED', PhysicalResourceId: created.PhysicalResourceId });
+    expect(emulator.ingestions().map((ingestion) => ingestion.arn).sort())
+      .toEqual([created.PhysicalResourceId, replaced.PhysicalResourceId].sort());
+  });
+});
+
 describe('a create whose answer CloudFormation never heard', () => {
   test('a later deploy takes back the ingestion this resource made', async () => {
     // GIVEN a create that succeeded in AppFabric, while CloudFormation timed out and kept no physical id
