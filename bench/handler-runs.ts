@@ -1,8 +1,7 @@
 // The handler's side of the benchmark, run by bench/run.js through ts-node (the emulator and the
 // Lambda harness are TypeScript):
-//   node -r ts-node/register bench/handler-runs.ts <result.json> <event runs> <burst runs> [<handler file> <runs>]
-// (with TS_NODE_TRANSPILE_ONLY=true). The optional handler file is a variant run <runs> more
-// times through the same 50 creates.
+//   node -r ts-node/register bench/handler-runs.ts <result.json> <event runs> <burst runs>
+// (with TS_NODE_TRANSPILE_ONLY=true).
 // 1. AppFabric calls per CloudFormation event, counted at the emulator, through one resource's life.
 // 2. 50 creates fired at once against the emulator limited to 5 requests per second, the handler
 //    running in a process of its own (bench/handler-host.js) so that its memory can be measured.
@@ -55,8 +54,6 @@ export interface HandlerRunsResult {
   readonly eventRuns: EventCalls[][];
   readonly burstRuns: BurstRun[];
   readonly singleCreate: BurstRun;
-  /** The 50 creates with the variant handler file, when one was given. */
-  readonly variantRuns: BurstRun[];
 }
 
 type Build = (stack: Stack) => void;
@@ -137,7 +134,7 @@ async function runHost(handlerFile: string, events: object[], environment: Recor
 }
 
 /** Fires `count` creates at once against a fresh emulator limited to 5 requests per second. */
-async function burstOfCreates(count: number, responses: ResponseRecorder, handlerFile?: string): Promise<BurstRun> {
+async function burstOfCreates(count: number, responses: ResponseRecorder): Promise<BurstRun> {
   const emulator = await AppFabricEmulator.start({ requestsPerSecond: REQUESTS_PER_SECOND });
   try {
     const bundle = emulator.createAppBundle();
@@ -161,7 +158,7 @@ async function burstOfCreates(count: number, responses: ResponseRecorder, handle
     });
     const environment = lambdaEnvironment(emulator);
 
-    const host = await runHost(handlerFile ?? stack.handlerFile, events, environment);
+    const host = await runHost(stack.handlerFile, events, environment);
 
     const answers = events.map((event) => responses.responsesFor(event.RequestId));
     const failureReasons = answers.flatMap((list, i) => (list.length === 1 && list[0].Status === 'SUCCESS'
@@ -230,7 +227,7 @@ function lambdaEnvironment(emulator: AppFabricEmulator): Record<string, string> 
 }
 
 async function main(): Promise<void> {
-  const [resultFile, eventRunsArg, burstRunsArg, variantFile, variantRunsArg] = process.argv.slice(2);
+  const [resultFile, eventRunsArg, burstRunsArg] = process.argv.slice(2);
   const progress = (message: string) => fs.writeSync(2, `  ${message}\n`);
   const responses = await ResponseRecorder.start();
   try {
@@ -259,14 +256,7 @@ async function main(): Promise<void> {
       progress(`${INGESTIONS} creates at once, run ${run + 1}: ${(burst.wallMs / 1000).toFixed(1)} s, `
         + `${burst.throttled} throttled, ${burst.failures} failures`);
     }
-    const variantRuns: BurstRun[] = [];
-    for (let run = 0; variantFile && run < Number(variantRunsArg); run++) {
-      const burst = await burstOfCreates(INGESTIONS, responses, variantFile);
-      variantRuns.push(burst);
-      progress(`${INGESTIONS} creates at once, suggested retry, run ${run + 1}: ${(burst.wallMs / 1000).toFixed(1)} s, `
-        + `${burst.throttled} throttled, ${burst.failures} failures`);
-    }
-    const result: HandlerRunsResult = { eventRuns, burstRuns, singleCreate, variantRuns };
+    const result: HandlerRunsResult = { eventRuns, burstRuns, singleCreate };
     fs.writeFileSync(resultFile, JSON.stringify(result, undefined, 1));
   } finally {
     await responses.stop();

@@ -192,57 +192,10 @@ function synthProfile(count) {
   };
 }
 
-/**
- * A copy of the handler bundle with the retry change BENCHMARKS.md suggests, made at bundle time
- * by replacing text of lambda/appfabric.ts in memory (the source file is not touched). Returns
- * undefined when the source no longer has the text to replace.
- */
-function buildSuggestedRetryBundle() {
-  const esbuild = require('esbuild');
-  const { options } = require(path.join(ROOT, 'lambda', 'bundle.js'));
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'appfabric-bench-retry-'));
-  const replacements = [
-    ['new ConfiguredRetryStrategy(this.maxAttempts, () => plannedDelayMs)',
-      'new ConfiguredRetryStrategy(Math.max(this.maxAttempts, 50), () => plannedDelayMs)'],
-    ["if (errorType === 'CLIENT_ERROR' || attempt >= this.maxAttempts) {",
-      "if (errorType === 'CLIENT_ERROR' || (errorType !== 'THROTTLING' && attempt >= this.maxAttempts) || attempt >= 50) {"],
-    ['plannedDelayMs = backoffDelay(attempt, errorType);\n', ''],
-    ['const waitMs = Math.max(plannedDelayMs, hint ? hint.getTime() - Date.now() : 0);',
-      'const hintMs = hint ? Math.max(0, hint.getTime() - Date.now()) : 0;\n'
-      + "plannedDelayMs = errorType === 'THROTTLING'\n"
-      + '  ? (hintMs || 1_000) + Math.floor(Math.random() * Math.min(2_000, 500 * 2 ** (attempt - 1)))\n'
-      + '  : backoffDelay(attempt, errorType);\n'
-      + 'const waitMs = Math.max(plannedDelayMs, hintMs);'],
-  ];
-  let missing;
-  const patch = {
-    name: 'suggested-retry',
-    setup(pluginBuild) {
-      pluginBuild.onLoad({ filter: /lambda[\\/]appfabric\.ts$/ }, (args) => {
-        let source = fs.readFileSync(args.path, 'utf8');
-        for (const [from, to] of replacements) {
-          if (!source.includes(from)) {
-            missing ??= from;
-          }
-          source = source.replace(from, to);
-        }
-        return { contents: source, loader: 'ts' };
-      });
-    },
-  };
-  const outfile = path.join(outdir, 'index.js');
-  // buildSync takes no plugins: this one builds asynchronously.
-  return esbuild.build({ ...options, outfile, plugins: [patch], logLevel: 'silent' })
-    .then(() => (missing ? { skipped: `lambda/appfabric.ts no longer contains: ${missing.trim()}` } : { handlerFile: outfile }));
-}
-
 /** The handler's side (bench/handler-runs.ts), in a ts-node process of its own. */
-function handlerRuns(eventRuns, burstRuns, variant) {
+function handlerRuns(eventRuns, burstRuns) {
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'appfabric-bench-handler-')), 'result.json');
   const args = ['-r', 'ts-node/register', path.join(__dirname, 'handler-runs.ts'), resultFile, String(eventRuns), String(burstRuns)];
-  if (variant) {
-    args.push(variant.handlerFile, String(variant.runs));
-  }
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true' },
@@ -280,5 +233,5 @@ function environment() {
 }
 
 module.exports = {
-  ROOT, build, bundleSize, buildSuggestedRetryBundle, coldLoad, environment, handlerRuns, progress, summarize, synth, synthProfile,
+  ROOT, build, bundleSize, coldLoad, environment, handlerRuns, progress, summarize, synth, synthProfile,
 };

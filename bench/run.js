@@ -7,7 +7,7 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const {
-  ROOT, build, bundleSize, buildSuggestedRetryBundle, coldLoad, environment, handlerRuns, progress, synth, synthProfile,
+  ROOT, build, bundleSize, coldLoad, environment, handlerRuns, progress, synth, synthProfile,
 } = require('./measure');
 const { render } = require('./report');
 const { comparePolicies } = require('./retry-model');
@@ -23,8 +23,7 @@ const SETTINGS = {
   eventRuns: 3,
   /** 50 creates at once against 5 requests per second, with the handler as built. */
   burstRuns: 5,
-  /** The same with the retry change BENCHMARKS.md suggests, patched in at bundle time. */
-  suggestedRetryRuns: 3,
+  /** Simulated runs per policy in bench/retry-model.js. */
   modelTrials: 500,
 };
 
@@ -60,23 +59,17 @@ async function main() {
   const profile = synthProfile(50);
 
   progress('bench: AppFabric calls per event, then 50 creates at once against 5 requests per second');
-  const suggestedRetry = await buildSuggestedRetryBundle();
-  const handler = await handlerRuns(SETTINGS.eventRuns, SETTINGS.burstRuns,
-    suggestedRetry.handlerFile ? { handlerFile: suggestedRetry.handlerFile, runs: SETTINGS.suggestedRetryRuns } : undefined);
-  if (suggestedRetry.handlerFile) {
-    fs.rmSync(path.dirname(suggestedRetry.handlerFile), { recursive: true, force: true });
-  }
+  const handler = await handlerRuns(SETTINGS.eventRuns, SETTINGS.burstRuns);
 
   progress('bench: retry model');
   const model = {
     trials: SETTINGS.modelTrials,
     withRetryAfter: comparePolicies(SETTINGS.modelTrials, {}),
-    withoutRetryAfter: comparePolicies(SETTINGS.modelTrials, { retryAfter: false }, ['handler', 'suggested']),
+    withoutRetryAfter: comparePolicies(SETTINGS.modelTrials, { retryAfter: false }, ['handler', 'previous']),
   };
 
   const results = {
     env, settings: SETTINGS, bundle, cold, synth50, synth1, profile, handler, model,
-    suggestedRetrySkipped: suggestedRetry.skipped,
     durationS: (performance.now() - started) / 1000,
   };
   fs.writeFileSync(RESULTS_FILE, JSON.stringify(results));
