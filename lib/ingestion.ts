@@ -1,5 +1,5 @@
 import {
-  Annotations, CfnResource, Fn, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token,
+  CfnResource, Fn, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, Token,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IngestionApp, IngestionType } from './ingestion-app';
@@ -9,18 +9,15 @@ import { IngestionProvider } from './provider';
 import { newTagManager, renderTagProperty, renderTags } from './tagging';
 import {
   AppBundleReference, checkLength, checkRemovalPolicy, checkSameEnvironment, checkTags, IngestionArnParts,
-  invalidIngestionArn, parseAppBundle, parseIngestionArn, showValue,
+  invalidIngestionArn, parseAppBundle, parseIngestionArn, showValue, warnOutsideAppFabricRegions,
 } from './validation';
 
 /** The CloudFormation type of the custom resource; the handler dispatches on it. */
 const RESOURCE_TYPE = 'Custom::AppFabricIngestion';
 
 /** AppFabric's limits, which cannot be raised. */
-const MAX_DESTINATIONS = 5;
 const MAX_INGESTIONS_PER_BUNDLE = 50;
 
-/** The regions AppFabric runs in. */
-const APPFABRIC_REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
 
 
 /**
@@ -201,7 +198,7 @@ export class Ingestion extends IngestionBase implements ITaggable {
     this.tags = newTagManager(this, RESOURCE_TYPE, props.tags);
     this.node.addValidation({
       validate: () => [
-        ...checkTags(renderTags(this.tags), MAX_USER_TAGS), ...this.checkUnique(), ...this.checkDestinations(), ...this.checkBundleLimit(),
+        ...checkTags(renderTags(this.tags), MAX_USER_TAGS), ...this.checkUnique(), ...this.checkBundleLimit(),
       ],
     });
     warnOutsideAppFabricRegions(this);
@@ -260,6 +257,9 @@ export class Ingestion extends IngestionBase implements ITaggable {
     } else {
       add(checkLength('app', props.app.name, 1, 255));
     }
+    if (props.enabled !== undefined && typeof props.enabled !== 'boolean') {
+      errors.push(`enabled must be true or false, got ${showValue(props.enabled)}`);
+    }
     const types = Object.values(IngestionType) as string[];
     if (props.ingestionType !== undefined && !Token.isUnresolved(props.ingestionType) && !types.includes(props.ingestionType)) {
       errors.push(`ingestionType must be one of ${types.join(', ')}, got ${showValue(props.ingestionType)}`);
@@ -280,16 +280,6 @@ export class Ingestion extends IngestionBase implements ITaggable {
       throw new Error(`invalid Ingestion ${this.node.path}: ${errors.join('; ')}`);
     }
     return bundle;
-  }
-
-  private checkDestinations(): string[] {
-    const destinations = this.node.root.node.findAll()
-      .filter((construct) => construct instanceof IngestionDestination && construct.ingestion === this);
-    if (destinations.length <= MAX_DESTINATIONS) {
-      return [];
-    }
-    return [`an ingestion takes at most ${MAX_DESTINATIONS} destinations (AppFabric's limit), got ${destinations.length}: `
-      + destinations.map((destination) => destination.node.path).join(', ')];
   }
 
   /** AppFabric holds at most 50 ingestions in a bundle: report it once, on the first of the app's ingestions in the bundle. */
@@ -317,14 +307,5 @@ export class Ingestion extends IngestionBase implements ITaggable {
       .filter((construct) => construct !== this && construct instanceof Ingestion && construct.identity === this.identity);
     return twins.map((twin) => `ingestion ${twin.node.path} has the same app bundle, app and tenantId; `
       + 'AppFabric allows one ingestion per app and tenant in a bundle');
-  }
-}
-
-/** A stack whose region is known and has no AppFabric gets a warning, once per stack. */
-function warnOutsideAppFabricRegions(scope: Construct): void {
-  const stack = Stack.of(scope);
-  if (!Token.isUnresolved(stack.region) && !APPFABRIC_REGIONS.includes(stack.region)) {
-    Annotations.of(stack).addWarningV2('cdk-appfabric-ingestion:region', `AppFabric runs only in ${APPFABRIC_REGIONS.join(', ')}; `
-      + `this stack deploys to ${stack.region}, where creating an ingestion fails`);
   }
 }

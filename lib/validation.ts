@@ -1,4 +1,5 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { OWNER_TAG_KEY } from './owner-tag';
 
 const UUID = '[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}';
@@ -160,4 +161,16 @@ function removalPolicyName(policy: RemovalPolicy): string {
 /** Whether a tag key is reserved by AWS; the prefix is reserved whatever its case. */
 export function isReservedTagKey(key: string): boolean {
   return key.toLowerCase().startsWith('aws:');
+}
+
+/** The regions AppFabric runs in. */
+const APPFABRIC_REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
+
+/** A stack whose region is known and has no AppFabric gets a warning, once per stack. */
+export function warnOutsideAppFabricRegions(scope: IConstruct): void {
+  const stack = Stack.of(scope);
+  if (!Token.isUnresolved(stack.region) && !APPFABRIC_REGIONS.includes(stack.region)) {
+    Annotations.of(stack).addWarningV2('cdk-appfabric-ingestion:region', `AppFabric runs only in ${APPFABRIC_REGIONS.join(', ')}; `
+      + `this stack deploys to ${stack.region}, where creating an ingestion fails`);
+  }
 }

@@ -181,3 +181,64 @@ describe('limits and regions', () => {
     Annotations.fromStack(agnostic).hasNoWarning('*', Match.stringLikeRegexp('AppFabric runs only in'));
   });
 });
+
+describe('destination checks', () => {
+  const IMPORTED_ARN = `${BUNDLE_ARN}/ingestion/9f8e7d6c-5b4a-4321-8fed-cba987654321`;
+
+  test.each([
+    ['a format AppFabric does not have', { format: 'csv' }, /format must be one of json, parquet, got "csv"/],
+    ['a schema in the wrong case', { schema: 'OCSF' }, /schema must be one of ocsf, raw, got "OCSF"/],
+    ['no destination', { destination: undefined }, /destination must be DestinationTarget.s3Bucket\(...\) or DestinationTarget.firehoseStream\(...\), got undefined/],
+  ])('rejects %s', (_name, overrides, message) => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Logs');
+    expect(() => okta(stack).addDestination('To', { destination: DestinationTarget.s3Bucket(bucket), ...overrides } as any)).toThrow(message);
+  });
+
+  test('rejects a prefix longer than the 120 characters AppFabric takes', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Logs');
+    expect(() => okta(stack).addDestination('To', { destination: DestinationTarget.s3Bucket(bucket, { prefix: 'p'.repeat(121) }) }))
+      .toThrow(/prefix must be 1 to 120 characters long, got 121 characters/);
+  });
+
+  test('rejects a bucket where a delivery stream belongs', () => {
+    const stack = newStack();
+    expect(() => DestinationTarget.firehoseStream(new s3.Bucket(stack, 'Logs') as any))
+      .toThrow(/DestinationTarget.firehoseStream needs a kinesisfirehose.IDeliveryStream/);
+  });
+
+  test('rejects enabled given as anything but a boolean', () => {
+    const stack = newStack();
+    expect(() => okta(stack, { enabled: 'false' as any })).toThrow(/enabled must be true or false, got "false"/);
+  });
+
+  test('counts the destinations of an imported ingestion too', () => {
+    // GIVEN
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Logs');
+    const imported = Ingestion.fromIngestionArn(stack, 'Imported', IMPORTED_ARN);
+
+    // WHEN
+    for (let i = 0; i < 6; i++) {
+      new IngestionDestination(stack, `To${i}`, { ingestion: imported, destination: DestinationTarget.s3Bucket(bucket, { prefix: `p${i}` }) });
+    }
+
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(/an ingestion takes at most 5 destinations \(AppFabric's limit\), got 6/);
+  });
+
+  test('rejects an imported ingestion of another region', () => {
+    const stack = newStack();
+    const imported = Ingestion.fromIngestionArn(stack, 'Imported', IMPORTED_ARN.replace('us-east-1', 'eu-west-1'));
+    expect(() => new IngestionDestination(stack, 'To', { ingestion: imported, destination: DestinationTarget.s3Bucket(new s3.Bucket(stack, 'Logs')) }))
+      .toThrow(/is in region eu-west-1, but the destination's stack deploys to us-east-1/);
+  });
+
+  test('a stack of destinations only, outside AppFabric\'s regions, gets the region warning', () => {
+    const stack = newStack('us-west-2');
+    const imported = Ingestion.fromIngestionArn(stack, 'Imported', IMPORTED_ARN.replace('us-east-1', 'us-west-2'));
+    new IngestionDestination(stack, 'To', { ingestion: imported, destination: DestinationTarget.s3Bucket(new s3.Bucket(stack, 'Logs')) });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('AppFabric runs only in'));
+  });
+});
