@@ -188,6 +188,10 @@ export const ROUTES = {
     path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/ingestiondestinations/{ingestionDestinationIdentifier}',
     successCode: 200,
   },
+  ListIngestionDestinations: {
+    method: 'GET', path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/ingestiondestinations', successCode: 200,
+    query: ['maxResults', 'nextToken'],
+  },
   UpdateIngestionDestination: {
     method: 'PATCH',
     path: '/appbundles/{appBundleIdentifier}/ingestions/{ingestionIdentifier}/ingestiondestinations/{ingestionDestinationIdentifier}',
@@ -274,6 +278,19 @@ export class AppFabricClient {
 
   public async getIngestionDestination(input: IngestionDestinationIdentifiers): Promise<{ ingestionDestination: IngestionDestination }> {
     return this.send('GetIngestionDestination', input);
+  }
+
+  /** The ARNs of every destination of an ingestion, following the pages. */
+  public async listAllIngestionDestinations(input: IngestionIdentifiers): Promise<string[]> {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.send<{ ingestionDestinations: Array<{ arn: string }>; nextToken?: string }>(
+        'ListIngestionDestinations', { ...input, nextToken });
+      arns.push(...page.ingestionDestinations.map((destination) => destination.arn));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return arns;
   }
 
   public async updateIngestionDestination(input: UpdateIngestionDestinationInput): Promise<{ ingestionDestination: IngestionDestination }> {

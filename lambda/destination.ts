@@ -1,3 +1,4 @@
+import { OWNER_TAG_KEY } from '../lib/owner-tag';
 import {
   AppFabricClient, AppFabricError, DestinationConfiguration, IngestionDestinationIdentifiers, ProcessingConfiguration,
 } from './appfabric';
@@ -35,7 +36,8 @@ export function readDestinationProperties(raw: Record<string, unknown> | undefin
   const kinds = Object.keys(target);
   let destination: DestinationConfiguration['auditLog']['destination'];
   if (kinds.length === 1 && target.S3Bucket) {
-    const prefix = target.S3Bucket.Prefix;
+    // An empty prefix, as a parameter with an empty default gives, is no prefix.
+    const prefix = target.S3Bucket.Prefix === '' ? undefined : target.S3Bucket.Prefix;
     destination = {
       s3Bucket: {
         bucketName: text(target.S3Bucket.BucketName, 'Destination.S3Bucket.BucketName'),
@@ -78,17 +80,21 @@ export function destinationRequiresReplacement(oldProps: DestinationProperties, 
  * Create, update and delete decisions for `Custom::AppFabricIngestionDestination`.
  */
 export class DestinationLifecycle {
-  constructor(private readonly client: AppFabricClient, private readonly log: Logger) {}
+  constructor(
+    private readonly client: AppFabricClient,
+    private readonly log: Logger,
+    /** The owner tag value of the resource this event is for. */
+    private readonly owner: string,
+  ) {}
 
   public async create(props: DestinationProperties, requestId: string): Promise<HandlerResult> {
-    const tags = toTagList(props.tags);
     const { ingestionDestination } = await this.client.createIngestionDestination({
       appBundleIdentifier: props.appBundleIdentifier,
       ingestionIdentifier: props.ingestionIdentifier,
       processingConfiguration: props.processing,
       destinationConfiguration: props.destination,
       clientToken: clientTokenFor(requestId),
-      tags: tags.length > 0 ? tags : undefined,
+      tags: toTagList({ ...props.tags, [OWNER_TAG_KEY]: this.owner }),
     });
     this.log.info('destination created', { operation: 'CreateIngestionDestination', outcome: 'success', arn: ingestionDestination.arn });
     return resultFor(ingestionDestination.arn);
@@ -100,14 +106,23 @@ export class DestinationLifecycle {
     const ids = parseDestinationArn(physicalResourceId);
     if (!ids || destinationRequiresReplacement(oldProps, newProps)) {
       this.log.info('replacing destination', { operation: 'CreateIngestionDestination' });
-      return this.create(newProps, requestId);
+      return this.takeBackOrCreate(newProps, requestId);
     }
 
-    if (JSON.stringify(oldProps.destination) !== JSON.stringify(newProps.destination)) {
-      await this.client.updateIngestionDestination({ ...ids, destinationConfiguration: newProps.destination });
-      this.log.info('destination updated', { operation: 'UpdateIngestionDestination', outcome: 'success' });
+    try {
+      if (JSON.stringify(oldProps.destination) !== JSON.stringify(newProps.destination)) {
+        await this.client.updateIngestionDestination({ ...ids, destinationConfiguration: newProps.destination });
+        this.log.info('destination updated', { operation: 'UpdateIngestionDestination', outcome: 'success' });
+      }
+      await updateResourceTags(this.client, this.log, physicalResourceId, oldProps.tags, newProps.tags);
+    } catch (error) {
+      if (!isNotFound(error)) {
+        throw error;
+      }
+      // Deleted outside CloudFormation: make it again, and CloudFormation's delete of the old id finds nothing.
+      this.log.warn('destination not found, creating it again', { outcome: 'not-found' });
+      return this.create(newProps, requestId);
     }
-    await updateResourceTags(this.client, this.log, physicalResourceId, oldProps.tags, newProps.tags);
     return resultFor(physicalResourceId);
   }
 
@@ -121,13 +136,50 @@ export class DestinationLifecycle {
       await this.client.deleteIngestionDestination(ids);
       this.log.info('destination deleted', { operation: 'DeleteIngestionDestination', outcome: 'success' });
     } catch (error) {
-      if (!(error instanceof AppFabricError && error.name === 'ResourceNotFoundException')) {
+      if (!isNotFound(error)) {
         throw error;
       }
       this.log.info('destination already gone', { operation: 'DeleteIngestionDestination', outcome: 'not-found' });
     }
     return { physicalResourceId };
   }
+
+  /**
+   * A replacement first looks for a destination this resource made with exactly these properties:
+   * when CloudFormation rolls a replacement back, the old destination still exists and is the answer.
+   */
+  private async takeBackOrCreate(props: DestinationProperties, requestId: string): Promise<HandlerResult> {
+    const ingestion = { appBundleIdentifier: props.appBundleIdentifier, ingestionIdentifier: props.ingestionIdentifier };
+    for (const arn of await this.client.listAllIngestionDestinations(ingestion)) {
+      const { tags } = await this.client.listTagsForResource({ resourceArn: arn });
+      if (!tags.some((tag) => tag.key === OWNER_TAG_KEY && tag.value === this.owner)) {
+        continue;
+      }
+      const { ingestionDestination } = await this.client.getIngestionDestination({ ...ingestion, ingestionDestinationIdentifier: arn });
+      const sameConfiguration = JSON.stringify(ingestionDestination.processingConfiguration) === JSON.stringify(props.processing)
+        && sameDestination(ingestionDestination.destinationConfiguration, props.destination);
+      if (sameConfiguration) {
+        this.log.info('taking back a destination this resource made earlier', { outcome: 'adopted', arn });
+        const current = normaliseTags(Object.fromEntries(tags.map((tag) => [tag.key, tag.value])));
+        await updateResourceTags(this.client, this.log, arn, current, props.tags);
+        return resultFor(arn);
+      }
+    }
+    return this.create(props, requestId);
+  }
+}
+
+/** Compares destination configurations the way AppFabric stores them: an absent prefix is no prefix. */
+function sameDestination(a: DestinationConfiguration, b: DestinationConfiguration): boolean {
+  const canonical = (configuration: DestinationConfiguration) => {
+    const target = configuration.auditLog.destination as { s3Bucket?: { bucketName: string; prefix?: string }; firehoseStream?: object };
+    return JSON.stringify(target.s3Bucket ? { s3Bucket: { bucketName: target.s3Bucket.bucketName, prefix: target.s3Bucket.prefix ?? '' } } : target);
+  };
+  return canonical(a) === canonical(b);
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof AppFabricError && error.name === 'ResourceNotFoundException';
 }
 
 function resultFor(arn: string): HandlerResult {

@@ -45,7 +45,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
     const owner = ownerOf(event.StackId, event.LogicalResourceId);
     const result = await dispatch(event, {
       [INGESTION_RESOURCE_TYPE]: { read: readIngestionProperties, lifecycle: new IngestionLifecycle(client, log, owner, workBudget) },
-      [DESTINATION_RESOURCE_TYPE]: { read: readDestinationProperties, lifecycle: new DestinationLifecycle(client, log) },
+      [DESTINATION_RESOURCE_TYPE]: { read: readDestinationProperties, lifecycle: new DestinationLifecycle(client, log, owner) },
     });
     response = successResponse(event, result.physicalResourceId, result.data);
   } catch (error) {
@@ -112,6 +112,9 @@ function describeFailure(error: unknown): string {
     hint = ` (gave up after ${error.attempts} attempts: the time left before the function's timeout ran out)`;
   } else if (error.name === 'AccessDeniedException') {
     hint = ' (the handler\'s role allows AppFabric actions on the app bundles of the stack\'s own account and region only)';
+  } else if (error.name === 'ConflictException' && error.operation === 'DeleteIngestion') {
+    hint = ' (AppFabric deletes an ingestion only once it has no destinations: delete those made outside this stack'
+      + `${(error as { restarted?: boolean }).restarted ? '; the ingestion was started again' : ''})`;
   } else if (error.name === 'ValidationException' && /authori[sz]ation/i.test(error.message)) {
     hint = ' (connect the app authorization for this app and tenant in AppFabric before deploying the ingestion)';
   } else if ((error.attempts ?? 1) > 1) {

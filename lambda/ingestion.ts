@@ -308,8 +308,10 @@ export class IngestionLifecycle {
   private async stopAndDelete(ids: IngestionIdentifiers): Promise<void> {
     // AppFabric deletes only stopped ingestions. Stopping one that is already stopped is refused
     // with a conflict, which is the state wanted.
+    let stoppedHere = false;
     try {
       await this.client.stopIngestion(ids);
+      stoppedHere = true;
       this.log.info('ingestion stopped', { operation: 'StopIngestion', outcome: 'success' });
     } catch (error) {
       if (isError(error, 'ResourceNotFoundException')) {
@@ -336,6 +338,13 @@ export class IngestionLifecycle {
         }
         const waitMs = DELETE_CONFLICT_WAIT_MS * 2 ** (attempt - 1);
         if (!isError(error, 'ConflictException') || attempt >= DELETE_CONFLICT_ATTEMPTS || waitMs + 1_000 > this.budget.remainingMs()) {
+          // An ingestion that stays (destinations made outside the stack hold it) keeps collecting, as before.
+          if (stoppedHere) {
+            await this.setState(ids.ingestionIdentifier, true).then(
+              () => Object.assign(error as object, { restarted: true }),
+              (startError: Error) => this.log.error('could not start the ingestion again', { reason: startError.message }),
+            );
+          }
           throw error;
         }
         this.log.warn('ingestion cannot be deleted yet', { operation: 'DeleteIngestion', outcome: 'conflict', attempt, waitMs });

@@ -3,6 +3,7 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { IIngestion } from './ingestion';
+import { MAX_USER_TAGS } from './owner-tag';
 import { IngestionProvider } from './provider';
 import { newTagManager, renderTagProperty, renderTags } from './tagging';
 import { checkLength, checkTags, showValue, warnOutsideAppFabricRegions } from './validation';
@@ -203,7 +204,7 @@ export class IngestionDestination extends Resource implements ITaggable {
     validateDestinationProps(this, props);
 
     this.tags = newTagManager(this, RESOURCE_TYPE, props.tags);
-    this.node.addValidation({ validate: () => [...checkTags(renderTags(this.tags), 50), ...this.checkDestinationLimit()] });
+    this.node.addValidation({ validate: () => [...checkTags(renderTags(this.tags), MAX_USER_TAGS), ...this.checkDestinationLimit()] });
     warnOutsideAppFabricRegions(this);
 
     const resource = new CfnResource(this, 'Resource', {

@@ -26,6 +26,8 @@ const APPFABRIC_ACTIONS = [
   'appfabric:UntagResource',
   'appfabric:ListTagsForResource',
   'appfabric:CreateIngestionDestination',
+  'appfabric:ListIngestionDestinations',
+  'appfabric:GetIngestionDestination',
   'appfabric:UpdateIngestionDestination',
   'appfabric:DeleteIngestionDestination',
 ];

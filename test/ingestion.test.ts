@@ -164,7 +164,8 @@ describe('handler provider', () => {
           Action: [
             'appfabric:CreateIngestion', 'appfabric:ListIngestions', 'appfabric:StartIngestion', 'appfabric:StopIngestion',
             'appfabric:DeleteIngestion', 'appfabric:TagResource', 'appfabric:UntagResource', 'appfabric:ListTagsForResource',
-            'appfabric:CreateIngestionDestination', 'appfabric:UpdateIngestionDestination', 'appfabric:DeleteIngestionDestination',
+            'appfabric:CreateIngestionDestination', 'appfabric:ListIngestionDestinations', 'appfabric:GetIngestionDestination',
+            'appfabric:UpdateIngestionDestination', 'appfabric:DeleteIngestionDestination',
           ],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:appfabric:${REGION}:${ACCOUNT}:appbundle/*`]] },
         }],

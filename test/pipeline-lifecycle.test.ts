@@ -216,6 +216,68 @@ describe('destinations', () => {
     expect(emulator.calls).toEqual([]);
   });
 
+  test('a rollback after a replaced destination returns the old one, leaving no second destination', async () => {
+    // GIVEN a destination replaced because its schema changed
+    const v1 = version();
+    const ingestion = await ingestions.create('Okta', v1.ingestion);
+    const arn = ingestion.PhysicalResourceId!;
+    const raw = { ...resolved(v1.destination, arn), Schema: 'raw' };
+    const first = await destinations.create('ToS3', resolved(v1.destination, arn));
+    const second = await destinations.update('ToS3', first.PhysicalResourceId!, raw, resolved(v1.destination, arn));
+    expect(second.PhysicalResourceId).not.toBe(first.PhysicalResourceId);
+
+    // WHEN another resource fails and CloudFormation rolls back: the old properties go to the new physical id
+    const rollback = await destinations.update('ToS3', second.PhysicalResourceId!, resolved(v1.destination, arn), raw);
+    const cleanup = await destinations.delete('ToS3', second.PhysicalResourceId!, raw);
+
+    // THEN the first destination is the resource again, and it is the only one
+    expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: first.PhysicalResourceId });
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(emulator.destinations(arn).map((destination) => destination.arn)).toEqual([first.PhysicalResourceId]);
+  });
+
+  test('a destination deleted outside CloudFormation is made again on its next update', async () => {
+    // GIVEN
+    const v1 = version({ prefix: 'a' });
+    const v2 = version({ prefix: 'b' });
+    const ingestion = await ingestions.create('Okta', v1.ingestion);
+    const arn = ingestion.PhysicalResourceId!;
+    const created = await destinations.create('ToS3', resolved(v1.destination, arn));
+    await destinations.delete('ToS3', created.PhysicalResourceId!, resolved(v1.destination, arn));
+
+    // WHEN
+    const updated = await destinations.update('ToS3', created.PhysicalResourceId!, resolved(v2.destination, arn), resolved(v1.destination, arn));
+
+    // THEN
+    expect(updated.Status).toBe('SUCCESS');
+    expect(updated.PhysicalResourceId).not.toBe(created.PhysicalResourceId);
+    expect(emulator.destinations(arn)).toEqual([expect.objectContaining({ arn: updated.PhysicalResourceId })]);
+  });
+
+  test('deleting an ingestion that keeps a destination made elsewhere fails with a hint and leaves it running', async () => {
+    // GIVEN an ingestion with a destination CloudFormation does not manage
+    const v1 = version();
+    const ingestion = await ingestions.create('Okta', v1.ingestion);
+    await destinations.create('MadeElsewhere', resolved(v1.destination, ingestion.PhysicalResourceId!));
+
+    // WHEN
+    const failed = await ingestions.delete('Okta', ingestion.PhysicalResourceId!, v1.ingestion);
+
+    // THEN
+    expect(failed.Status).toBe('FAILED');
+    expect(failed.Reason).toMatch(/DeleteIngestion failed: ConflictException: .*\(AppFabric deletes an ingestion only once it has no destinations: .*the ingestion was started again\)$/);
+    expect(emulator.ingestions()).toEqual([expect.objectContaining({ arn: ingestion.PhysicalResourceId, state: 'enabled' })]);
+  }, 20_000);
+
+  test('an empty prefix, as a parameter with an empty default gives, is no prefix', async () => {
+    const v1 = version();
+    const ingestion = await ingestions.create('Okta', v1.ingestion);
+    const properties = resolved(v1.destination, ingestion.PhysicalResourceId!);
+    const created = await destinations.create('ToS3', { ...properties, Destination: { S3Bucket: { BucketName: 'audit-logs', Prefix: '' } } });
+    expect(created.Status).toBe('SUCCESS');
+    expect(emulator.destinations()[0].destinationConfiguration).toEqual({ auditLog: { destination: { s3Bucket: { bucketName: 'audit-logs' } } } });
+  });
+
   test('a hand-edited destination fails with the property named', async () => {
     const failed = await destinations.create('ToS3', { ServiceToken: 'x', AppBundleIdentifier: bundleArn, IngestionIdentifier: 'a',
       Schema: 'ocsf', Format: 'json', Destination: { S3Bucket: { BucketName: 'b' }, FirehoseStream: { StreamName: 's' } } });
