@@ -1,5 +1,6 @@
 // Bundles the custom-resource handler into lambda-bundle/index.js, the folder the construct
 // uploads as the Lambda's code and the npm package ships, so users never need esbuild.
+const fs = require('fs');
 const path = require('path');
 const esbuild = require('esbuild');
 
@@ -27,6 +28,8 @@ const options = {
 };
 
 if (require.main === module) {
+  // Start from an empty folder: whatever is in it becomes the Lambda's code.
+  fs.rmSync(outdir, { recursive: true, force: true });
   esbuild.buildSync(options);
 }
 
