@@ -4,25 +4,9 @@
 // bench/report.js checks the model against the measured runs of the real handler, then compares the
 // handler's policy with the one it replaced and with alternatives.
 
-/** The emulator's bucket (test/emulator/rate-limit.ts): `burst` at once, refilled at `rate` per second. */
-class TokenBucket {
-  constructor(rate, burst) {
-    this.rate = rate;
-    this.burst = burst;
-    this.tokens = burst;
-    this.refilledAt = 0;
-  }
-
-  take(now) {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
-    this.refilledAt = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return { allowed: true };
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / this.rate)) };
-  }
-}
+// The emulator's own rate limit, so that the model and the measured runs meet the same bucket.
+require('ts-node').register({ transpileOnly: true, preferTsExts: true });
+const { TokenBucket } = require('../test/emulator/rate-limit');
 
 /**
  * Retry policies: `wait(attempt, retryAfterMs, state)` is the delay after failed attempt
@@ -79,7 +63,7 @@ function fullJitter(baseMs, capMs, attempt) {
 function simulate(policy, {
   clients = 50, rate = 5, burst = 5, latencyMs = 20, budgetMs = 180_000 - 15_000, retryAfter = true,
 } = {}) {
-  const bucket = new TokenBucket(rate, burst);
+  const bucket = new TokenBucket(rate, burst, 0);
   // Pending request sends, as [time, client]; few enough that a sorted array does.
   let queue = Array.from({ length: clients }, (_, client) => [0, client]);
   const attempts = new Array(clients).fill(0);
