@@ -423,6 +423,11 @@ export class AppFabricClient {
   }
 }
 
+/** Whether an error is AppFabric's answer of this type (`ConflictException`, `ResourceNotFoundException`, ...). */
+export function isAppFabricError(error: unknown, name: string): boolean {
+  return error instanceof AppFabricError && error.name === name;
+}
+
 /** Below this, an attempt could not even connect: give up instead. */
 const MIN_ATTEMPT_MS = 250;
 

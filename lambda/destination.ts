@@ -1,6 +1,6 @@
 import { OWNER_TAG_KEY } from '../lib/owner-tag';
 import {
-  AppFabricClient, AppFabricError, DestinationConfiguration, IngestionDestinationIdentifiers, ProcessingConfiguration,
+  AppFabricClient, DestinationConfiguration, IngestionDestinationIdentifiers, isAppFabricError, ProcessingConfiguration,
 } from './appfabric';
 import { clientTokenFor, HandlerResult, parseIngestionArn } from './ingestion';
 import { Logger } from './log';
@@ -116,7 +116,7 @@ export class DestinationLifecycle {
       }
       await updateResourceTags(this.client, this.log, physicalResourceId, oldProps.tags, newProps.tags);
     } catch (error) {
-      if (!isNotFound(error)) {
+      if (!isAppFabricError(error, 'ResourceNotFoundException')) {
         throw error;
       }
       // Deleted outside CloudFormation: make it again, and CloudFormation's delete of the old id finds nothing.
@@ -136,7 +136,7 @@ export class DestinationLifecycle {
       await this.client.deleteIngestionDestination(ids);
       this.log.info('destination deleted', { operation: 'DeleteIngestionDestination', outcome: 'success' });
     } catch (error) {
-      if (!isNotFound(error)) {
+      if (!isAppFabricError(error, 'ResourceNotFoundException')) {
         throw error;
       }
       this.log.info('destination already gone', { operation: 'DeleteIngestionDestination', outcome: 'not-found' });
@@ -176,10 +176,6 @@ function sameDestination(a: DestinationConfiguration, b: DestinationConfiguratio
     return JSON.stringify(target.s3Bucket ? { s3Bucket: { bucketName: target.s3Bucket.bucketName, prefix: target.s3Bucket.prefix ?? '' } } : target);
   };
   return canonical(a) === canonical(b);
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof AppFabricError && error.name === 'ResourceNotFoundException';
 }
 
 function resultFor(arn: string): HandlerResult {

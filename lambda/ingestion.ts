@@ -1,13 +1,11 @@
 import { createHash } from 'crypto';
 import { OWNER_TAG_KEY } from '../lib/owner-tag';
-import { AppFabricClient, AppFabricError, IngestionIdentifiers, IngestionState, TimeBudget } from './appfabric';
+import { AppFabricClient, AppFabricError, IngestionIdentifiers, IngestionState, isAppFabricError, TimeBudget } from './appfabric';
 import { Logger } from './log';
 import { normaliseTags, TagMap, toTagList, updateResourceTags } from './tags';
 
 /** The custom resource type the construct library declares for an ingestion. */
 export const INGESTION_RESOURCE_TYPE = 'Custom::AppFabricIngestion';
-
-export { OWNER_TAG_KEY };
 
 /** Physical id of a create that failed for certain: nothing exists, a Delete has nothing to do. */
 export const CREATE_FAILED_PREFIX = 'create-failed:';
@@ -186,7 +184,7 @@ export class IngestionLifecycle {
       ({ arn, state } = ingestion);
       this.log.info('ingestion created', { operation: 'CreateIngestion', outcome: 'success', ingestionArn: arn, clientToken });
     } catch (error) {
-      if (!isError(error, 'ConflictException')) {
+      if (!isAppFabricError(error, 'ConflictException')) {
         throw error;
       }
       created = false;
@@ -216,12 +214,12 @@ export class IngestionLifecycle {
     }
 
     try {
-      await this.updateTags(physicalResourceId, oldProps.tags, newProps.tags);
+      await updateResourceTags(this.client, this.log, physicalResourceId, oldProps.tags, newProps.tags);
       if (oldProps.enabled !== newProps.enabled) {
         await this.setState(physicalResourceId, newProps.enabled);
       }
     } catch (error) {
-      if (!isError(error, 'ResourceNotFoundException')) {
+      if (!isAppFabricError(error, 'ResourceNotFoundException')) {
         throw error;
       }
       // Deleted outside CloudFormation: make it again, and CloudFormation's delete of the old id finds nothing.
@@ -279,7 +277,7 @@ export class IngestionLifecycle {
     this.log.info('taking back an ingestion this resource made earlier', {
       outcome: 'adopted', ingestionArn: existing.ingestion.arn, tagKeys: Object.keys(existing.tags),
     });
-    await this.updateTags(existing.ingestion.arn, existing.tags, props.tags);
+    await updateResourceTags(this.client, this.log, existing.ingestion.arn, existing.tags, props.tags);
     return existing.ingestion;
   }
 
@@ -314,11 +312,11 @@ export class IngestionLifecycle {
       stoppedHere = true;
       this.log.info('ingestion stopped', { operation: 'StopIngestion', outcome: 'success' });
     } catch (error) {
-      if (isError(error, 'ResourceNotFoundException')) {
+      if (isAppFabricError(error, 'ResourceNotFoundException')) {
         this.log.info('ingestion already gone', { operation: 'StopIngestion', outcome: 'not-found' });
         return;
       }
-      if (!isError(error, 'ConflictException')) {
+      if (!isAppFabricError(error, 'ConflictException')) {
         throw error;
       }
       this.log.info('ingestion not running', { operation: 'StopIngestion', outcome: 'conflict', reason: (error as Error).message });
@@ -332,12 +330,12 @@ export class IngestionLifecycle {
         this.log.info('ingestion deleted', { operation: 'DeleteIngestion', outcome: 'success' });
         return;
       } catch (error) {
-        if (isError(error, 'ResourceNotFoundException')) {
+        if (isAppFabricError(error, 'ResourceNotFoundException')) {
           this.log.info('ingestion already gone', { operation: 'DeleteIngestion', outcome: 'not-found' });
           return;
         }
         const waitMs = DELETE_CONFLICT_WAIT_MS * 2 ** (attempt - 1);
-        if (!isError(error, 'ConflictException') || attempt >= DELETE_CONFLICT_ATTEMPTS || waitMs + 1_000 > this.budget.remainingMs()) {
+        if (!isAppFabricError(error, 'ConflictException') || attempt >= DELETE_CONFLICT_ATTEMPTS || waitMs + 1_000 > this.budget.remainingMs()) {
           // An ingestion that stays (destinations made outside the stack hold it) keeps collecting, as before.
           if (stoppedHere) {
             await this.setState(ids.ingestionIdentifier, true).then(
@@ -351,10 +349,6 @@ export class IngestionLifecycle {
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     }
-  }
-
-  private async updateTags(resourceArn: string, oldTags: TagMap, newTags: TagMap): Promise<void> {
-    await updateResourceTags(this.client, this.log, resourceArn, oldTags, newTags);
   }
 
   /**
@@ -385,7 +379,7 @@ export class IngestionLifecycle {
       await (enabled ? this.client.startIngestion(ids) : this.client.stopIngestion(ids));
       this.log.info(enabled ? 'ingestion started' : 'ingestion stopped', { operation, outcome: 'success' });
     } catch (error) {
-      if (!isError(error, 'ConflictException')) {
+      if (!isAppFabricError(error, 'ConflictException')) {
         throw error;
       }
       this.log.info('ingestion already in that state', { operation, outcome: 'conflict' });
@@ -406,6 +400,3 @@ function resultFor(ingestionArn: string, enabled: boolean): HandlerResult {
   };
 }
 
-function isError(error: unknown, name: string): boolean {
-  return error instanceof AppFabricError && error.name === name;
-}
